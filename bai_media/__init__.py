@@ -1,0 +1,32 @@
+"""bai-media: render the output of code-execution kernels into safe HTML on the server.
+
+>>> from bai_media import handle_all
+>>> print(handle_all([("text/plain", "<hi>")], "r1"))  # doctest: +NORMALIZE_WHITESPACE
+<div class="bai-media" data-result-id="r1"><div class="bai-media-item bai-media-text" id="r1-0" data-type="text/plain"><pre class="bai-media-stream bai-media-stream-text">&lt;hi&gt;</pre></div></div>
+"""
+
+from __future__ import annotations
+
+from .items import BadItem, MediaItem
+from .limits import Limits
+from .registry import Registry
+from .renderer import BadData, RenderContext, Renderer, default_renderer, handle_all
+from .result import MediaResult
+from .sanitize import sanitize_html
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadData",
+    "BadItem",
+    "Limits",
+    "MediaItem",
+    "MediaResult",
+    "Registry",
+    "RenderContext",
+    "Renderer",
+    "__version__",
+    "default_renderer",
+    "handle_all",
+    "sanitize_html",
+]

@@ -1,0 +1,370 @@
+"""A small terminal for kernel output: ANSI colours, ``\\r``/``\\b`` overwrite, safe HTML.
+
+Escape first, then colour: text runs are escaped as they are emitted, and only spans built here
+carry markup. One regex pass tokenizes each chunk, so time is linear in the input; completed lines
+are kept as HTML within a head/tail budget, so memory stays bounded for any stream length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from .sanitize import LINK_REL, check_url
+
+_TOKEN = re.compile(
+    r"""
+    (?P<text>[^\x00-\x1f\x7f-\x9f]+)
+    | \x1b\[(?P<csi>[0-?]*)[\ -/]*(?P<final>[@-~])
+    | \x1b\](?P<osc>[^\x07\x1b]*)(?:\x07|\x1b\\)
+    | (?P<nl>\n)
+    | (?P<cr>\r)
+    | (?P<bs>\x08)
+    | (?P<tab>\t)
+    | (?P<partial>\x1b(?:\[[0-?]*[\ -/]*|\][^\x07\x1b]*)?\Z)
+    | \x1b[@-Z\\-_]?
+    | [\x00-\x1f\x7f-\x9f]
+    """,
+    re.VERBOSE,
+)
+_SGR_ONLY = re.compile(r"\x1b\[([0-9;:]*)m")
+_URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}]")
+_MAX_PENDING_ESCAPE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """SGR attributes. Colours are 0-15 (palette classes) or ``"#rrggbb"`` (generated inline)."""
+
+    fg: int | str | None = None
+    bg: int | str | None = None
+    bold: bool = False
+    dim: bool = False
+    italic: bool = False
+    underline: bool = False
+    inverse: bool = False
+    strike: bool = False
+    link: str | None = None
+
+
+PLAIN = Style()
+
+_XTERM_LEVELS = (0, 95, 135, 175, 215, 255)
+
+
+def _color256(n: int) -> int | str | None:
+    if not 0 <= n <= 255:
+        return None
+    if n < 16:
+        return n
+    if n < 232:
+        n -= 16
+        r, g, b = _XTERM_LEVELS[n // 36], _XTERM_LEVELS[(n // 6) % 6], _XTERM_LEVELS[n % 6]
+    else:
+        r = g = b = 8 + (n - 232) * 10
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def apply_sgr(style: Style, params: str) -> Style:
+    """The style after one SGR sequence (``ESC [ params m``)."""
+    codes = [int(p) if p.isdigit() else 0 for p in params.replace(":", ";").split(";")] if params else [0]
+    i = 0
+    changes: dict[str, object] = {}
+    while i < len(codes):
+        code = codes[i]
+        if code == 0:
+            style, changes = replace(PLAIN, link=style.link), {}
+        elif code == 1:
+            changes["bold"] = True
+        elif code == 2:
+            changes["dim"] = True
+        elif code == 3:
+            changes["italic"] = True
+        elif code == 4:
+            changes["underline"] = True
+        elif code == 7:
+            changes["inverse"] = True
+        elif code == 9:
+            changes["strike"] = True
+        elif code == 22:
+            changes["bold"] = changes["dim"] = False
+        elif code == 23:
+            changes["italic"] = False
+        elif code == 24:
+            changes["underline"] = False
+        elif code == 27:
+            changes["inverse"] = False
+        elif code == 29:
+            changes["strike"] = False
+        elif 30 <= code <= 37 or 90 <= code <= 97:
+            changes["fg"] = code - 30 if code < 90 else code - 82
+        elif 40 <= code <= 47 or 100 <= code <= 107:
+            changes["bg"] = code - 40 if code < 100 else code - 92
+        elif code == 39:
+            changes["fg"] = None
+        elif code == 49:
+            changes["bg"] = None
+        elif code in (38, 48):
+            key = "fg" if code == 38 else "bg"
+            mode = codes[i + 1] if i + 1 < len(codes) else None
+            if mode == 5 and i + 2 < len(codes):
+                changes[key] = _color256(codes[i + 2])
+                i += 2
+            elif mode == 2 and i + 4 < len(codes):
+                r, g, b = (min(max(c, 0), 255) for c in codes[i + 2 : i + 5])
+                changes[key] = f"#{r:02x}{g:02x}{b:02x}"
+                i += 4
+            else:
+                i = len(codes)
+        i += 1
+    return replace(style, **changes) if changes else style  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)
+def _open_tag(style: Style) -> str:
+    """The opening tag for a style; only values generated above reach the ``style`` attribute."""
+    fg, bg = (style.bg, style.fg) if style.inverse else (style.fg, style.bg)
+    classes: list[str] = []
+    inline: list[str] = []
+    for kind, value in (("fg", fg), ("bg", bg)):
+        if isinstance(value, int):
+            classes.append(f"bai-ansi-{kind}-{value}")
+        elif isinstance(value, str):
+            inline.append(f"{'color' if kind == 'fg' else 'background-color'}: {value}")
+    if style.inverse:
+        if fg is None:
+            classes.append("bai-ansi-fg-inverse")
+        if bg is None:
+            classes.append("bai-ansi-bg-inverse")
+    for flag in ("bold", "dim", "italic", "underline", "strike"):
+        if getattr(style, flag):
+            classes.append(f"bai-ansi-{flag}")
+    attrs = f' class="{" ".join(classes)}"' if classes else ""
+    if inline:
+        attrs += f' style="{"; ".join(inline)}"'
+    if style.link:
+        return f'<a href="{escape(style.link)}" rel="{LINK_REL}"{attrs}>'
+    return f"<span{attrs}>" if attrs else ""
+
+
+def linkify(text: str) -> Markup:
+    """Escape plain text and turn http(s) URLs in it into safe links."""
+    out: list[str] = []
+    pos = 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        if check_url(url) is None:
+            continue
+        out.append(escape(text[pos : match.start()]))
+        out.append(f'<a href="{escape(url)}" rel="{LINK_REL}">{escape(url)}</a>')
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return Markup("".join(out))
+
+
+def render_runs(runs: list[tuple[Style, str]]) -> str:
+    """HTML for a list of styled runs; adjacent runs of one style share a span."""
+    out: list[str] = []
+    merged: list[tuple[Style, str]] = []
+    for style, text in runs:
+        if merged and merged[-1][0] == style:
+            merged[-1] = (style, merged[-1][1] + text)
+        elif text:
+            merged.append((style, text))
+    for style, text in merged:
+        tag = _open_tag(style)
+        body = escape(text) if style.link else linkify(text)
+        if tag:
+            out.append(f"{tag}{body}{'</a>' if style.link else '</span>'}")
+        else:
+            out.append(str(body))
+    return "".join(out)
+
+
+class _Line:
+    """The line under the cursor: appended runs, or per-cell lists once something overwrites."""
+
+    __slots__ = ("runs", "chars", "styles", "cursor", "length")
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[Style, str]] = []
+        self.chars: list[str] | None = None
+        self.styles: list[Style] | None = None
+        self.cursor = 0
+        self.length = 0
+
+    def write(self, text: str, style: Style) -> None:
+        if self.cursor == self.length and self.chars is None:
+            self.runs.append((style, text))
+        else:
+            self._cells()
+            assert self.chars is not None and self.styles is not None
+            end = self.cursor + len(text)
+            if self.cursor > self.length:  # cursor moved past the end: pad with spaces
+                self.chars.extend(" " * (self.cursor - self.length))
+                self.styles.extend([style] * (self.cursor - self.length))
+                self.length = self.cursor
+            self.chars[self.cursor : end] = list(text)
+            self.styles[self.cursor : end] = [style] * len(text)
+        self.cursor += len(text)
+        self.length = max(self.length, self.cursor)
+
+    def erase(self, mode: int) -> None:
+        """CSI K: 0 cursor to end, 1 start to cursor, 2 whole line; the cursor stays."""
+        self._cells()
+        assert self.chars is not None and self.styles is not None
+        if mode == 0:
+            del self.chars[self.cursor :], self.styles[self.cursor :]
+            self.length = len(self.chars)
+        elif mode in (1, 2):
+            end = self.cursor if mode == 1 else self.length
+            self.chars[:end] = [" "] * min(end, self.length)
+            if mode == 2:
+                del self.chars[:], self.styles[:]
+                self.length = 0
+
+    def _cells(self) -> None:
+        if self.chars is None:
+            self.chars = []
+            self.styles = []
+            for style, text in self.runs:
+                self.chars.extend(text)
+                self.styles.extend([style] * len(text))
+            self.runs = []
+
+    def to_runs(self) -> list[tuple[Style, str]]:
+        if self.chars is None:
+            return self.runs
+        assert self.styles is not None
+        runs: list[tuple[Style, str]] = []
+        start = 0
+        for i in range(1, len(self.chars) + 1):
+            if i == len(self.chars) or self.styles[i] != self.styles[start]:
+                runs.append((self.styles[start], "".join(self.chars[start:i])))
+                start = i
+        return runs
+
+
+class Terminal:
+    """Feeds chunks of one output stream and renders what a terminal would show.
+
+    ``budget`` bounds the characters kept: the first two thirds of lines as a head, the last
+    third as a rolling tail; what falls between is counted and shown as a marker.
+    """
+
+    def __init__(self, budget: int = 524_288) -> None:
+        self.budget = budget
+        self.style = PLAIN
+        self.line = _Line()
+        self.head: list[str] = []
+        self.head_chars = 0
+        self.tail: deque[tuple[str, int]] = deque()
+        self.tail_chars = 0
+        self.cut_chars = 0
+        self._pending_escape = ""
+
+    def feed(self, text: str) -> None:
+        if self._pending_escape:
+            text = self._pending_escape + text
+            self._pending_escape = ""
+        if len(text) > 3 * self.budget:
+            # Nothing between the first and the last budget can be shown; track only its colours.
+            self._feed(text, 0, self.budget)
+            self._pending_escape = ""
+            self._skip(text, self.budget, len(text) - self.budget)
+            self._feed(text, len(text) - self.budget, len(text))
+        else:
+            self._feed(text, 0, len(text))
+
+    def _skip(self, text: str, start: int, end: int) -> None:
+        self._flush_line(force=True)
+        for match in _SGR_ONLY.finditer(text, start, end):
+            self.style = apply_sgr(self.style, match.group(1))
+        self.cut_chars += end - start
+
+    def _feed(self, text: str, start: int, end: int) -> None:
+        line = self.line
+        for match in _TOKEN.finditer(text, start, end):
+            kind = match.lastgroup
+            if kind == "text":
+                line.write(match.group(kind), self.style)
+                if line.length > self.budget:
+                    self._flush_line(force=True)
+                    line = self.line
+            elif kind == "nl":
+                self._flush_line()
+                line = self.line
+            elif kind == "cr":
+                line.cursor = 0
+            elif kind == "bs":
+                line.cursor = max(0, line.cursor - 1)
+            elif kind == "tab":
+                line.write(" " * (8 - line.cursor % 8), self.style)
+            elif kind == "final":
+                final = match.group("final")
+                params = match.group("csi")
+                if final == "m":
+                    self.style = apply_sgr(self.style, params)
+                elif final == "K":
+                    line.erase(int(params) if params.isdigit() else 0)
+                elif final == "G":  # cursor to column
+                    line.cursor = max(0, (int(params) if params.isdigit() else 1) - 1)
+                # Other CSI sequences (cursor up, clear screen, modes) have no meaning in a log.
+            elif kind == "osc":
+                self._osc(match.group("osc"))
+            elif kind == "partial":
+                tail = match.group(0)
+                if len(tail) <= _MAX_PENDING_ESCAPE:
+                    self._pending_escape = tail
+
+    def _osc(self, body: str) -> None:
+        # OSC 8 hyperlinks: ESC ] 8 ; params ; URL ST. Only http(s) survive; other OSC is dropped.
+        if body.startswith("8;"):
+            url = body[2:].partition(";")[2]
+            checked = check_url(url) if url else None
+            safe = checked if checked and checked.lower().startswith(("http://", "https://")) else None
+            self.style = replace(self.style, link=safe)
+
+    def _flush_line(self, force: bool = False) -> None:
+        if force and self.line.length == 0:
+            return
+        html = render_runs(self.line.to_runs())
+        size = self.line.length + 1
+        if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
+            self.head.append(html)
+            self.head_chars += size
+        else:
+            self.tail.append((html, size))
+            self.tail_chars += size
+            while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
+                _, dropped = self.tail.popleft()
+                self.tail_chars -= dropped
+                self.cut_chars += dropped
+        self.line = _Line()
+
+    def html(self) -> Markup:
+        """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
+        parts = list(self.head)
+        if self.cut_chars:
+            parts.append(
+                f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
+            )
+        parts.extend(html for html, _ in self.tail)
+        pending = render_runs(self.line.to_runs()) if self.line.length else ""
+        text = "\n".join(parts)
+        if pending:
+            text = f"{text}\n{pending}" if parts else pending
+        elif parts:
+            text += "\n"
+        return Markup(text)
+
+
+def ansi_to_html(text: str, budget: int = 524_288) -> Markup:
+    """Render a complete piece of terminal output in one call."""
+    term = Terminal(budget)
+    term.feed(text)
+    return term.html()

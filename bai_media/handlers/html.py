@@ -1,0 +1,23 @@
+"""``text/html`` (pandas tables, rich reprs, Backend.AI ``html`` items): sanitized, never raw."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..items import MediaItem
+from ..limits import Truncated
+from ..registry import Registry
+from ..renderer import RenderContext
+
+
+def render_html(item: MediaItem, ctx: RenderContext) -> Markup:
+    source = ctx.truncate(ctx.text(item.data), ctx.limits.html_chars)
+    cut = 0
+    if isinstance(source, Truncated):
+        # Cutting markup mid-way is harmless: the sanitizer closes what was left open.
+        source, cut = source.head, source.cut
+    return ctx.render("handlers/html.html", html=ctx.sanitize(source), cut=cut)
+
+
+def register(registry: Registry) -> None:
+    registry.register("text/html", render_html, rank=70)

