@@ -6,6 +6,7 @@ Errors are one line on stderr and a non-zero exit; tracebacks only with ``BAI_ME
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -52,6 +53,26 @@ def one_line_errors(func: F) -> F:
 @click.version_option(__version__, prog_name="bai-media")
 def main() -> None:
     """Render kernel output (Backend.AI, Jupyter, ...) to safe HTML, and build and ship the assets."""
+    _quiet_logging()
+
+
+class _OneLine(logging.Formatter):
+    """Items that fail to render are reported in one line each; tracebacks with BAI_MEDIA_DEBUG."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not os.environ.get("BAI_MEDIA_DEBUG"):
+            record.exc_info = None
+            record.exc_text = None
+        return super().format(record)
+
+
+def _quiet_logging() -> None:
+    logger = logging.getLogger("bai_media")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(_OneLine("bai-media: warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _read_json(source: str) -> Any:

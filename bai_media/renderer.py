@@ -157,7 +157,7 @@ class Renderer:
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
         if head is None:
-            css = (static_dir() / "css" / "bai-media.css").read_text(encoding="utf-8")
+            css = "\n".join(page_css())
             head = Markup("<style>%s</style>") % Markup(css.replace("</", "<\\/"))
         return self.env.get_template("page.html").render(title=title, body=body, head=head)
 
@@ -240,6 +240,14 @@ class Renderer:
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, ctx.element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type)
+
+
+#: The stylesheets every page needs, in cascade order.
+CSS_FILES = ("bai-media.css", "highlight.css")
+
+
+def page_css() -> list[str]:
+    return [(static_dir() / "css" / name).read_text(encoding="utf-8") for name in CSS_FILES]
 
 
 class _NotAList(str):

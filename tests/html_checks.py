@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from bai_media.sanitize import check_url
 
 ACTIVE_TAGS = {"script", "iframe", "object", "embed", "form", "input", "button", "textarea", "select",
-               "meta", "base", "link", "style", "frame", "frameset", "applet", "svg", "math", "template", "noscript"}
+               "meta", "base", "link", "style", "frame", "frameset", "applet", "svg", "template", "noscript",
+               "maction", "foreignobject"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "srcset", "data"}
 
 
@@ -24,13 +26,24 @@ class _Finder(HTMLParser):
             if name.startswith("on"):
                 self.findings.append(f"{tag}[{name}]")
             elif name in URL_ATTRS:
-                ok = check_url(value, data_image=(tag == "img" and name == "src"))
-                if name == "srcset" or ok is None:
+                ok = check_url(value, data_image=(tag == "img" and name == "src")) or _own_media(tag, name, value)
+                if name == "srcset" or not ok:
                     self.findings.append(f"{tag}[{name}={value[:40]!r}]")
             elif name == "style" and any(bad in value.lower() for bad in ("url(", "expression", "fixed", "\\", "@import")):
                 self.findings.append(f"{tag}[style={value[:40]!r}]")
             elif name.startswith("data-") and name not in ("data-type", "data-result-id", "data-bai-animated"):
                 self.findings.append(f"{tag}[{name}]")
+
+
+def _own_media(tag: str, name: str, value: str) -> bool:
+    """Data URIs our handlers generate: SVG only inside <img> (no script runs there), media."""
+    if name != "src":
+        return False
+    if tag == "img":
+        return re.match(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]*$", value) is not None
+    if tag in ("audio", "video"):
+        return re.match(r"data:(audio|video)/[\w.+-]+;base64,[A-Za-z0-9+/=]*$", value) is not None
+    return False
 
 
 def active_content(html: str) -> list[str]:

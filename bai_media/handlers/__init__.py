@@ -12,6 +12,14 @@ MODULES = (
     "html",
     "fallback",
     "errors",
+    "images",
+    "svg",
+    "markdown",
+    "latex",
+    "json",
+    "media",
+    "drawing",
+    "gitgraph",
 )
 
 

@@ -1,0 +1,166 @@
+"""``application/x-sorna-drawing``: base64 msgpack command deltas drawn as SVG through ``<img>``.
+
+A canvas lives in the element of the first item that drew it; later deltas for the same canvas
+(in this call or a later one for the same result) re-render that element in place, and their own
+element stays as an empty, hidden marker so every input item still has one element.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+from markupsafe import Markup
+
+from ..datauri import to_data_uri
+from ..drawing import EASE_OUT_QUAD, STEP_MS, CanvasState, DrawingWarning, Shape, _n, rgba, timeline
+from ..items import MediaItem
+from ..registry import Registry
+from ..renderer import BadData, RenderContext
+
+MAX_WARNINGS = 20
+
+
+def decode_commands(data: Any, max_bytes: int, max_commands: int) -> list[Any]:
+    if isinstance(data, str) and data.startswith("data:"):
+        data = data.partition(",")[2]
+    if isinstance(data, (bytes, bytearray)):
+        raw = bytes(data)
+    elif isinstance(data, str):
+        if len(data) > max_bytes * 4 // 3 + 4:
+            raise BadData(f"drawing data over the limit of {max_bytes:,} bytes")
+        try:
+            raw = base64.b64decode("".join(data.split()), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadData("drawing data is not valid base64") from exc
+    else:
+        raise BadData(f"drawing data must be base64 text, got {type(data).__name__}")
+    try:
+        commands = msgpack.unpackb(
+            raw, raw=False, strict_map_key=False, use_list=True,
+            max_array_len=max_commands, max_map_len=64,
+            max_str_len=4096, max_bin_len=0, max_ext_len=0,
+        )
+    except (ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as exc:
+        raise BadData(f"drawing data is not a msgpack command list ({type(exc).__name__})") from exc
+    if not isinstance(commands, list):
+        raise BadData("drawing data must be a list of commands")
+    return commands
+
+
+@dataclass(slots=True)
+class Drawn:
+    """One object as the SVG template needs it: static attributes plus optional animation."""
+
+    index: int
+    shape: Shape
+    outer_style: str
+    inner_style: str
+    outer_frames: list[tuple[str, str]]
+    inner_frames: list[tuple[str, str]]
+
+
+def _value_at(stops: list[tuple[float, Any]], t: float) -> Any:
+    value = stops[0][1]
+    for time, v in stops:
+        if time <= t:
+            value = v
+    return value
+
+
+def _css(shape: Shape, values: dict[str, Any], scale: float = 1.0, visible: bool = True) -> tuple[str, str]:
+    """CSS for the outer group (placement, appearance) and the inner shape (paint, size)."""
+    p = values
+    if shape.kind == "line":
+        outer = f"stroke-dashoffset: {0 if visible else 1}"
+        return outer, f"d: path('M {_n(p['x1'])} {_n(p['y1'])} L {_n(p['x2'])} {_n(p['y2'])}'); stroke: {rgba(p['color'])}"
+    opacity = 1 if visible else 0
+    if shape.kind == "polygon":
+        return f"opacity: {opacity}", f"fill: {rgba(p['fill'])}"
+    moved = Shape(shape.oid, shape.kind, p)
+    outer = f"transform: {moved.transform(scale)}; opacity: {opacity}"
+    inner = f"fill: {rgba(p['fill'])}; stroke: {rgba(p['border'])}"
+    if shape.kind == "circle":
+        inner += f"; r: {_n(p['radius'])}px"
+    return outer, inner
+
+
+def compose(state: CanvasState, animated: bool = True) -> tuple[list[Drawn], float]:
+    """Objects in paint order with their final CSS and, when animated, their keyframes."""
+    total, frames, created = timeline(state) if animated else (0.0, {}, {})
+    drawn: list[Drawn] = []
+    for index, oid in enumerate(state.order):
+        shape = state.objects[oid]
+        outer, inner = _css(shape, shape.props)
+        outer_frames: list[tuple[str, str]] = []
+        inner_frames: list[tuple[str, str]] = []
+        prop_frames = {f.prop: f.stops for f in frames.get(oid, [])}
+        if total and (prop_frames or oid in created):
+            times = {0.0, total}
+            for stops in prop_frames.values():
+                times.update(t for t, _ in stops)
+            if oid in created:
+                start = created[oid] * (STEP_MS + 120)
+                times.update((start, start + STEP_MS))
+            for t in sorted(times):
+                values = dict(shape.props)
+                for prop, stops in prop_frames.items():
+                    values[prop] = _value_at(stops, t)
+                appearing = oid in created and t <= created[oid] * (STEP_MS + 120)
+                o, i = _css(shape, values, scale=0.3 if appearing and shape.kind != "line" else 1.0, visible=not appearing)
+                pct = f"{t / total * 100:.3f}%"
+                outer_frames.append((pct, o))
+                inner_frames.append((pct, i))
+        drawn.append(Drawn(index, shape, outer, inner, outer_frames, inner_frames))
+    return drawn, total
+
+
+def svg_for(state: CanvasState, ctx: RenderContext, animated: bool = True) -> str:
+    drawn, total = compose(state, animated)
+    return str(ctx.render("handlers/drawing.svg", state=state, drawn=drawn, total=round(total),
+                          ease=EASE_OUT_QUAD, bg=rgba(state.bg)))
+
+
+def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
+    commands = decode_commands(item.data, ctx.limits.drawing_bytes, ctx.limits.drawing_commands)
+    canvases: dict[int, CanvasState] = ctx.state("canvases", dict)
+    touched: dict[int, CanvasState] = {}
+    warnings: list[str] = []
+    for number, cmd in enumerate(commands):
+        if not isinstance(cmd, list) or len(cmd) < 2 or not isinstance(cmd[0], int) or isinstance(cmd[0], bool):
+            warnings.append(f"command {number}: not a [canvas id, name, ...] list")
+            continue
+        cid = cmd[0]
+        state = canvases.get(cid)
+        if state is None:
+            if len(canvases) >= 64:
+                warnings.append(f"command {number}: too many canvases")
+                continue
+            state = canvases[cid] = CanvasState(cid)
+        if cid not in touched:
+            state.begin_delta()
+            touched[cid] = state
+        try:
+            state.apply(cmd[1:])
+        except DrawingWarning as exc:
+            warnings.append(f"command {number}: {exc}")
+    own: list[Markup] = []
+    for state in touched.values():
+        inner = ctx.render("handlers/drawing.html", src=to_data_uri("image/svg+xml", svg_for(state, ctx).encode()),
+                           state=state, warnings=[])
+        if state.element_id is None or state.element_id == ctx.element_id or state.element_id not in ctx.result.items:
+            state.element_id = ctx.element_id
+            own.append(inner)
+        else:
+            ctx.update(state.element_id, inner)
+    if not own:
+        ctx.classes.append("bai-media-drawing-delta")
+    return ctx.render("handlers/drawing_item.html", canvases=own, warnings=warnings[:MAX_WARNINGS],
+                      more=max(0, len(warnings) - MAX_WARNINGS), delta=not own)
+
+
+def register(registry: Registry) -> None:
+    registry.register("application/x-sorna-drawing", render_drawing, rank=60)

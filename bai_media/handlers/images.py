@@ -1,0 +1,91 @@
+"""Raster images: decoded strictly, checked by Pillow to be the declared format, bounded."""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+from markupsafe import Markup
+from PIL import Image, UnidentifiedImageError
+
+from ..datauri import DataError, decode, to_data_uri
+from ..items import MediaItem
+from ..registry import Registry
+from ..renderer import BadData, RenderContext
+
+#: Declared type -> Pillow format name. BMP is converted to PNG (smaller, universally shown).
+FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP", "image/bmp": "BMP"}
+MAX_DIMENSION = 20_000
+
+
+def metadata_value(item: MediaItem, key: str) -> Any:
+    """Jupyter puts per-type metadata under the MIME type, or flat; accept both."""
+    nested = item.metadata.get(item.type)
+    if isinstance(nested, dict) and key in nested:
+        return nested[key]
+    return item.metadata.get(key)
+
+
+def dimension(value: Any) -> int | None:
+    """A width/height from metadata: a positive finite number, else None (never raw text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or not 0 < number <= MAX_DIMENSION:
+        return None
+    return round(number)
+
+
+def alt_text(item: MediaItem, default: str) -> str:
+    alt = metadata_value(item, "alt")
+    return alt[:500] if isinstance(alt, str) and alt.strip() else default
+
+
+def render_image(item: MediaItem, ctx: RenderContext) -> Markup:
+    expected = FORMATS[item.type]
+    try:
+        decoded = decode(item.data, ctx.limits.image_bytes)
+    except DataError as exc:
+        raise BadData(str(exc)) from exc
+    if decoded.mime is not None and decoded.mime != item.type and not (decoded.mime == "image/jpg" and expected == "JPEG"):
+        raise BadData(f"the data URI says {decoded.mime[:60]}, the item says {item.type}")
+    try:
+        with Image.open(io.BytesIO(decoded.payload), formats=[expected]) as image:
+            width, height = image.size
+            if width * height > ctx.limits.image_pixels:
+                raise BadData(f"{width}×{height} pixels is over the limit of {ctx.limits.image_pixels:,}")
+            if expected == "BMP":
+                out = io.BytesIO()
+                image.save(out, "PNG")
+                payload, mime = out.getvalue(), "image/png"
+            else:
+                image.verify()  # reads the whole PNG (chunk CRCs); cheap header checks for others
+                payload, mime = decoded.payload, item.type
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, BadData):
+            raise
+        raise BadData(f"the data is not a valid {expected} image") from exc
+    want_w = dimension(metadata_value(item, "width"))
+    want_h = dimension(metadata_value(item, "height"))
+    if want_w and not want_h:
+        want_h = max(1, round(height * want_w / width))
+    elif want_h and not want_w:
+        want_w = max(1, round(width * want_h / height))
+    background = metadata_value(item, "needs_background")
+    if background in ("light", "dark"):
+        ctx.classes.append(f"bai-media-needs-{background}")
+    return ctx.render(
+        "handlers/image.html",
+        src=to_data_uri(mime, payload),
+        width=want_w or width,
+        height=want_h or height,
+        alt=alt_text(item, f"{expected} image output"),
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.register_many(FORMATS, render_image, rank=60)
