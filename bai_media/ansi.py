@@ -26,13 +26,16 @@ _TOKEN = re.compile(
     | (?P<bs>\x08)
     | (?P<tab>\t)
     | (?P<partial>\x1b(?:\[[0-?]*[\ -/]*|\][^\x07\x1b]*)?\Z)
+    | \x1b[\ -/]+[0-~]
     | \x1b[@-Z\\-_]?
     | [\x00-\x1f\x7f-\x9f]
     """,
     re.VERBOSE,
 )
 _SGR_ONLY = re.compile(r"\x1b\[([0-9;:]*)m")
-_URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}]")
+_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_URL_TRAILING = ".,;:!?'\""
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MAX_PENDING_ESCAPE = 4096
 
 
@@ -151,17 +154,28 @@ def _open_tag(style: Style) -> str:
     return f"<span{attrs}>" if attrs else ""
 
 
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation, and closing brackets that have no opener inside the URL."""
+    while url:
+        last = url[-1]
+        if last in _URL_TRAILING or (last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
 def linkify(text: str) -> Markup:
     """Escape plain text and turn http(s) URLs in it into safe links."""
     out: list[str] = []
     pos = 0
     for match in _URL.finditer(text):
-        url = match.group(0)
-        if check_url(url) is None:
+        url = _trim_url(match.group(0))
+        if len(url) <= len("https://") or check_url(url) is None:
             continue
         out.append(escape(text[pos : match.start()]))
         out.append(f'<a href="{escape(url)}" rel="{LINK_REL}">{escape(url)}</a>')
-        pos = match.end()
+        pos = match.start() + len(url)
     out.append(escape(text[pos:]))
     return Markup("".join(out))
 

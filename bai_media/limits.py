@@ -14,6 +14,7 @@ class Limits:
     image_bytes: int = 20_000_000
     image_pixels: int = 50_000_000
     svg_bytes: int = 5_000_000
+    json_chars: int = 16_000_000
     json_nodes: int = 20_000
     json_depth: int = 40
     drawing_bytes: int = 5_000_000

@@ -27,7 +27,7 @@ class _Finder(HTMLParser):
                 self.findings.append(f"{tag}[{name}]")
             elif name in URL_ATTRS:
                 ok = check_url(value, data_image=(tag == "img" and name == "src")) or _own_media(tag, name, value)
-                if name == "srcset" or not ok:
+                if (name == "srcset" and not (tag == "source" and _own_media("img", "src", value))) or (name != "srcset" and not ok):
                     self.findings.append(f"{tag}[{name}={value[:40]!r}]")
             elif name == "style" and any(bad in value.lower() for bad in ("url(", "expression", "fixed", "\\", "@import")):
                 self.findings.append(f"{tag}[style={value[:40]!r}]")

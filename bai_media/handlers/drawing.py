@@ -149,8 +149,11 @@ def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
             warnings.append(f"command {number}: {exc}")
     own: list[Markup] = []
     for state in touched.values():
+        # A separate static picture for reduced motion: the page evaluates the media query, which
+        # also reaches users whose browser does not pass the preference into SVG images.
+        static = to_data_uri("image/svg+xml", svg_for(state, ctx, animated=False).encode()) if state.steps else None
         inner = ctx.render("handlers/drawing.html", src=to_data_uri("image/svg+xml", svg_for(state, ctx).encode()),
-                           state=state, warnings=[])
+                           static_src=static, state=state)
         if state.element_id is None or state.element_id == ctx.element_id or state.element_id not in ctx.result.items:
             state.element_id = ctx.element_id
             own.append(inner)

@@ -67,8 +67,8 @@ def render_json(item: MediaItem, ctx: RenderContext) -> Markup:
     data = item.data
     if isinstance(data, (str, bytes, bytearray)):
         text = ctx.text(data)
-        if len(text) > ctx.limits.html_chars:
-            raise BadData(f"{len(text):,} characters of JSON is over the limit of {ctx.limits.html_chars:,}")
+        if len(text) > ctx.limits.json_chars:
+            raise BadData(f"{len(text):,} characters of JSON is over the limit of {ctx.limits.json_chars:,}")
         try:
             data = json.loads(text)
         except RecursionError as exc:

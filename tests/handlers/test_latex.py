@@ -1,0 +1,51 @@
+"""LaTeX: MathML with no client script; sympy coverage; hostile TeX inert."""
+
+from __future__ import annotations
+
+import pytest
+
+from bai_media import handle_all
+from bai_media.mathml import MathError, tex_to_mathml
+
+from ..html_checks import active_content
+
+
+def test_sympy_display_output_renders_as_math() -> None:
+    html = handle_all([("text/latex", "$\\displaystyle \\frac{1}{x}$")], "l")
+    assert "<math" in html and "<mfrac>" in html and "bai-media-math-source" not in html
+
+
+def test_text_with_several_spans_and_environments() -> None:
+    html = handle_all([("text/latex", "Let $a$ and \\(b\\) be \\[a+b\\] \\begin{equation*}c^2\\end{equation*}")], "l")
+    assert html.count("<math") == 4 and "Let " in html
+
+
+@pytest.mark.parametrize("tex", [r"\href{javascript:alert(1)}{x}", r"\url{javascript:alert(1)}", r"\text{<script>alert(1)</script>}",
+                                 r"\unicode{60}script\unicode{62}", r"x<img src=x onerror=alert(1)>", r"\mathrm{\" onmouseover=\"alert(1)}"])
+def test_hostile_tex_is_inert(tex: str) -> None:
+    html = str(handle_all([("text/latex", f"${tex}$")], "l"))
+    assert active_content(html) == []
+    assert "href" not in html and "<script" not in html and "<img" not in html
+
+
+def test_unrenderable_tex_is_escaped_source_with_a_marker() -> None:
+    html = handle_all([("text/latex", r"$\notacommand{<b>}$")], "l")
+    assert '<code class="bai-media-math-source' in html and "\\notacommand{&lt;b&gt;}" in html
+    assert 'title="not rendered: ' in html
+
+
+def test_limits() -> None:
+    with pytest.raises(MathError):
+        tex_to_mathml("x" * 30_000)
+    with pytest.raises(MathError):
+        tex_to_mathml("{" * 5000 + "x" + "}" * 5000)
+
+
+def test_sympy_corpus_coverage_is_at_least_95_percent() -> None:
+    """The measured choice of latex2mathml (scripts/latex_coverage.py prints the comparison)."""
+    from scripts.latex_coverage import coverage, sympy_corpus
+
+    corpus = sympy_corpus()
+    assert len(corpus) >= 150
+    rendered, failures = coverage(corpus, "mathml")
+    assert rendered / len(corpus) >= 0.95, failures[:10]

@@ -1,0 +1,102 @@
+"""Streams and text: escape first, then colour; terminal overwrite; chunk-split invariance."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bai_media import MediaResult, handle_all
+from bai_media.ansi import Terminal, ansi_to_html
+
+
+def test_escapes_before_colouring() -> None:
+    out = ansi_to_html("\x1b[31m<b>&</b>\x1b[0m")
+    assert out == '<span class="bai-ansi-fg-1">&lt;b&gt;&amp;&lt;/b&gt;</span>'
+
+
+def test_sgr_16_256_truecolor_and_attributes() -> None:
+    out = ansi_to_html("\x1b[1;3;4;92;44mA\x1b[38;5;196mB\x1b[48;2;1;2;3mC\x1b[22;23;24;39;49mD\x1b[2;9mE\x1b[0mF")
+    assert '<span class="bai-ansi-fg-10 bai-ansi-bg-4 bai-ansi-bold bai-ansi-italic bai-ansi-underline">A</span>' in out
+    assert 'style="color: #ff0000"' in out and 'background-color: #010203' in out
+    assert out.endswith('<span class="bai-ansi-dim bai-ansi-strike">E</span>F')
+    assert ">D<" in out and "<span>D" not in out
+
+
+def test_inverse_swaps_colours() -> None:
+    assert ansi_to_html("\x1b[31;42;7mx") == '<span class="bai-ansi-fg-2 bai-ansi-bg-1">x</span>'
+    assert "bai-ansi-fg-inverse bai-ansi-bg-inverse" in ansi_to_html("\x1b[7mx")
+
+
+def test_carriage_return_collapses_progress_bars() -> None:
+    bar = "".join(f"\r{p:3d}%|{'#' * (p // 10):10}|" for p in range(0, 101, 10)) + "\ndone\n"
+    assert ansi_to_html(bar) == "100%|##########|\ndone\n"
+
+
+def test_overwrite_keeps_the_rest_of_a_longer_line_and_backspace_moves_left() -> None:
+    assert ansi_to_html("abcdef\rXY") == "XYcdef"
+    assert ansi_to_html("abc\b\bZ") == "aZc"
+    assert ansi_to_html("abcdef\r\x1b[Knew") == "new"
+    assert ansi_to_html("abcdef\x1b[3G\x1b[0KX") == "abX"
+
+
+def test_control_and_unknown_sequences_are_stripped() -> None:
+    assert ansi_to_html("a\x1b[2J\x1b[?25lb\x07c\x00d\x1b]0;title\x07e\x1b(Bf") == "abcdef"
+
+
+def test_osc8_links_keep_only_http() -> None:
+    good = ansi_to_html("\x1b]8;;https://example.org/x?a=1&b=2\x1b\\link\x1b]8;;\x1b\\ after")
+    assert good == '<a href="https://example.org/x?a=1&amp;b=2" rel="noopener noreferrer nofollow">link</a> after'
+    for url in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "JaVaScRiPt:x"):
+        assert "href" not in ansi_to_html(f"\x1b]8;;{url}\x1b\\link\x1b]8;;\x1b\\")
+
+
+def test_plain_urls_become_safe_links() -> None:
+    out = ansi_to_html("see https://example.org/a_(b) and http://x.y/\"onmouseover=alert(1) now.")
+    assert '<a href="https://example.org/a_(b)" rel="noopener noreferrer nofollow">' in out
+    assert 'href="http://x.y/"' in out and "onmouseover=alert(1)" in out and 'onmouseover="' not in out
+
+
+def test_an_escape_sequence_split_across_chunks_is_joined() -> None:
+    term = Terminal()
+    for chunk in ("plain \x1b[3", "1mred\x1b", "[0m plain\n"):
+        term.feed(chunk)
+    assert term.html() == 'plain <span class="bai-ansi-fg-1">red</span> plain\n'
+
+
+TOKENS = list("ab <&\r\n\b\t") + ["\x1b[31m", "\x1b[0m", "\x1b[K", "\x1b]8;;https://e.org\x07", "\x1b]8;;\x07", "é", "\x1b", "["]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
+       st.lists(st.integers(min_value=0, max_value=60), max_size=6))
+def test_any_chunking_renders_the_same_as_one_feed(text: str, cuts: list[int]) -> None:
+    whole = Terminal()
+    whole.feed(text)
+    split = Terminal()
+    points = sorted({min(c, len(text)) for c in cuts})
+    for start, end in zip([0, *points], [*points, len(text)]):
+        split.feed(text[start:end])
+    assert split.html() == whole.html()
+
+
+def test_stderr_is_visually_distinct_and_stdout_continues_across_calls() -> None:
+    result = MediaResult("r")
+    result.extend([("stdout", "\x1b[32mgreen "), ("stderr", "oops\n")])
+    result.extend([("stdout", "still green\n")])
+    html = str(result)
+    assert "bai-media-stream-stderr" in html
+    assert html.count('class="bai-ansi-fg-2"') == 2
+
+
+def test_huge_stream_keeps_head_tail_and_colour_through_the_cut() -> None:
+    text = "\x1b[34m" + "".join(f"line {i}\n" for i in range(200_000)) + "last\n"
+    out = str(ansi_to_html(text, budget=10_000))
+    assert ">line 0<" in out and ">last<" in out and "line 100000" not in out
+    assert "characters not shown" in out
+    assert out.rstrip().endswith('<span class="bai-ansi-fg-4">last</span>')
+    assert len(out) < 60_000
+
+
+def test_jupyter_stream_types_and_list_data() -> None:
+    html = handle_all([("application/vnd.jupyter.stderr", ["a", "b\n"]), ("text/plain", b"bytes \xff")], "j")
+    assert "ab\n" in html and "bai-media-stream-stderr" in html and "bytes \ufffd" in html

@@ -1,0 +1,72 @@
+"""The shipped showcase, rendered by the CLI, in real Chromium; and drawing animation."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageChops
+
+from bai_media import handle_all
+from bai_media.cli import main
+from bai_media.producers import Canvas, Turtle
+from bai_media.renderer import default_renderer
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_showcase_page_loads_cleanly(load_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "showcase.html"
+    result = CliRunner().invoke(main, ["render", str(ROOT / "examples" / "showcase.json"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = load_page.open(out.read_text(), wait_ms=800, viewport={"width": 1000, "height": 800})
+    page.page.screenshot(path=str(tmp_path / "showcase.png"), full_page=True)
+    images = page.evaluate("[...document.images].map(i => [i.className, i.complete, i.naturalWidth, i.naturalHeight])")
+    assert len(images) >= 5
+    for cls, complete, width, height in images:
+        assert complete and width > 0 and height > 0, cls
+    assert page.evaluate("document.querySelectorAll('math').length") >= 3
+    assert page.evaluate("document.querySelectorAll('.bai-media-error').length") == 0
+    assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == 17
+    assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(0.5, abs=0.05)
+    assert page.console_errors == [] and page.page_errors == []
+    assert page.hits == [] and page.blocked_requests == []
+
+
+def turtle_square(static: bool) -> str:
+    canvas = Canvas(160, 160)
+    if static:
+        canvas.stop_animation()
+    turtle = Turtle(canvas)
+    for _ in range(4):
+        turtle.forward(60)
+        turtle.left(90)
+    return default_renderer().render_page(handle_all(canvas.update(), "turtle"))
+
+
+def same_picture(a: Image.Image, b: Image.Image) -> bool:
+    """Equal up to ±2 per channel: an interpolated rotation rounds differently from a set one."""
+    return max(ImageChops.difference(a, b).getextrema(), key=lambda band: band[1])[1] <= 2
+
+
+def shot(page) -> Image.Image:  # type: ignore[no-untyped-def]
+    return Image.open(io.BytesIO(page.page.locator("img.bai-media-drawing").screenshot())).convert("RGB")
+
+
+def test_turtle_animation_plays_and_ends_on_the_static_picture(load_page) -> None:  # type: ignore[no-untyped-def]
+    animated = load_page.open(turtle_square(static=False), wait_ms=150)
+    early = shot(animated)
+    animated.page.wait_for_timeout(2600)  # 8 steps × 300 ms − 120 ms, plus margin
+    final = shot(animated)
+    static = shot(load_page.open(turtle_square(static=True), wait_ms=300))
+    assert ImageChops.difference(early, final).getbbox() is not None, "nothing moved"
+    assert same_picture(final, static), "animation did not end on the static picture"
+
+
+def test_reduced_motion_shows_the_final_picture_at_once(load_page) -> None:  # type: ignore[no-untyped-def]
+    reduced = shot(load_page.open(turtle_square(static=False), wait_ms=150, reduced_motion="reduce"))
+    static = shot(load_page.open(turtle_square(static=True), wait_ms=150))
+    assert same_picture(reduced, static)
