@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -32,16 +32,24 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_SGR_ONLY = re.compile(r"\x1b\[([0-9;:]*)m")
-_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
 _URL_TRAILING = ".,;:!?'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MAX_PENDING_ESCAPE = 4096
+# Anything that needs the exact terminal path: controls other than \n, and escapes other than SGR.
+# Two searches: a plain character class and an ESC-prefixed pattern each scan fast in C, where
+# their alternation would not.
+_SLOW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]")
+_SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
+_FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
+_SGR_PARAMS = re.compile(r"\x1b\[([0-9;:]*)m")
 
 
-@dataclass(frozen=True, slots=True)
-class Style:
-    """SGR attributes. Colours are 0-15 (palette classes) or ``"#rrggbb"`` (generated inline)."""
+class Style(NamedTuple):
+    """SGR attributes. Colours are 0-15 (palette classes) or ``"#rrggbb"`` (generated inline).
+
+    A tuple, so hashing and comparing (done per run on hot paths) happen in C.
+    """
 
     fg: int | str | None = None
     bg: int | str | None = None
@@ -80,7 +88,7 @@ def apply_sgr(style: Style, params: str) -> Style:
     while i < len(codes):
         code = codes[i]
         if code == 0:
-            style, changes = replace(PLAIN, link=style.link), {}
+            style, changes = PLAIN._replace(link=style.link), {}
         elif code == 1:
             changes["bold"] = True
         elif code == 2:
@@ -124,7 +132,24 @@ def apply_sgr(style: Style, params: str) -> Style:
             else:
                 i = len(codes)
         i += 1
-    return replace(style, **changes) if changes else style  # type: ignore[arg-type]
+    return style._replace(**changes) if changes else style  # type: ignore[arg-type]
+
+
+_sgr_cache: dict[tuple[Style, str], Style] = {}
+
+
+def apply_sgr_run(style: Style, sequences: str) -> Style:
+    """The style after a run of SGR sequences, cached: logs repeat the same few transitions."""
+    key = (style, sequences)
+    cached = _sgr_cache.get(key)
+    if cached is None:
+        cached = style
+        for params in _SGR_PARAMS.findall(sequences):
+            cached = apply_sgr(cached, params)
+        if len(_sgr_cache) > 4096:
+            _sgr_cache.clear()
+        _sgr_cache[key] = cached
+    return cached
 
 
 @lru_cache(maxsize=4096)
@@ -190,13 +215,38 @@ def render_runs(runs: list[tuple[Style, str]]) -> str:
         elif text:
             merged.append((style, text))
     for style, text in merged:
-        tag = _open_tag(style)
-        body = escape(text) if style.link else linkify(text)
-        if tag:
-            out.append(f"{tag}{body}{'</a>' if style.link else '</span>'}")
-        else:
-            out.append(str(body))
+        out.append(_render_run(style, text))
     return "".join(out)
+
+
+def _render_escaped_run(style: Style, html: str) -> str:
+    """:func:`_render_run` for text already escaped (the fast path); same output."""
+    if style.link or "://" in html:
+        return _render_run(style, html_unescape(html))
+    tag = _open_tag(style)
+    return f"{tag}{html}</span>" if tag else html
+
+
+def _first_slow(text: str, pos: int, end: int) -> int:
+    """Where the exact terminal path is first needed in ``text[pos:end]`` (``end`` if nowhere)."""
+    control = _SLOW_CONTROL.search(text, pos, end)
+    escape_seq = _SLOW_ESCAPE.search(text, pos, control.start() if control else end)
+    if escape_seq is not None:
+        return escape_seq.start()
+    return control.start() if control is not None else end
+
+
+def html_unescape(html: str) -> str:
+    """Exact inverse of markupsafe.escape (only the five characters it escapes)."""
+    return html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+
+
+def _render_run(style: Style, text: str) -> str:
+    tag = _open_tag(style)
+    body = escape(text) if style.link else (linkify(text) if "://" in text else escape(text))
+    if tag:
+        return f"{tag}{body}{'</a>' if style.link else '</span>'}"
+    return str(body)
 
 
 class _Line:
@@ -295,12 +345,80 @@ class Terminal:
             self._feed(text, 0, len(text))
 
     def _skip(self, text: str, start: int, end: int) -> None:
+        """Count a cut middle and carry its colour state, without rendering it.
+
+        Only what follows the last full reset matters, so the scan starts there (found in C).
+        """
         self._flush_line(force=True)
-        for match in _SGR_ONLY.finditer(text, start, end):
-            self.style = apply_sgr(self.style, match.group(1))
         self.cut_chars += end - start
+        osc = text.rfind("\x1b]8;", start, end)
+        if osc >= 0:
+            closing = _TOKEN.match(text, osc, min(end, osc + _MAX_PENDING_ESCAPE))
+            if closing is not None and closing.lastgroup == "osc":
+                self._osc(closing.group("osc"))
+        reset = max(text.rfind("\x1b[0m", start, end), text.rfind("\x1b[m", start, end))
+        for match in _SGR_PARAMS.finditer(text, max(start, reset), end):
+            self.style = apply_sgr_run(self.style, match.group(0))
+
+    #: Complete lines of plain text and SGR go through :meth:`_fast_lines`; tests switch it off
+    #: to check that both paths render identically.
+    fast = True
 
     def _feed(self, text: str, start: int, end: int) -> None:
+        pos = start
+        while pos < end:
+            if self.fast and self.line.length == 0 and self.line.chars is None:
+                nl = text.rfind("\n", pos, _first_slow(text, pos, end))
+                if nl >= pos:
+                    self._fast_lines(text[pos : nl + 1])
+                    pos = nl + 1
+                    continue
+            nl = text.find("\n", pos, end)
+            stop = end if nl < 0 or not self.fast else nl + 1
+            self._exact(text, pos, stop)
+            pos = stop
+
+    def _fast_lines(self, region: str) -> None:
+        """Whole lines of text and SGR only: split once in C, emit the same HTML as the exact path.
+
+        Escaping leaves ESC, digits, ``;``, ``m`` and newlines alone, so the region is escaped in
+        one call and then split; the pieces alternate text and delimiter (newline or SGR run).
+        """
+        style = self.style
+        pieces = _FAST_SPLIT.split(str(escape(region)))
+        cache = _sgr_cache
+        store = self._store
+        parts: list[str] = []
+        run_text = ""
+        run_style = style
+        length = 0
+        last = len(pieces) - 1
+        for idx in range(0, last + 1, 2):
+            text = pieces[idx]
+            if text:
+                if not run_text:
+                    run_text, run_style = text, style
+                elif run_style == style:
+                    run_text += text
+                else:
+                    parts.append(_render_escaped_run(run_style, run_text))
+                    run_text, run_style = text, style
+                length += len(text) if "&" not in text else len(html_unescape(text))
+            if idx == last:
+                break
+            delim = pieces[idx + 1]
+            if delim == "\n":
+                if run_text:
+                    parts.append(_render_escaped_run(run_style, run_text))
+                    run_text = ""
+                store("".join(parts), length + 1)
+                parts = []
+                length = 0
+            else:
+                style = cache.get((style, delim)) or apply_sgr_run(style, delim)
+        self.style = style
+
+    def _exact(self, text: str, start: int, end: int) -> None:
         line = self.line
         for match in _TOKEN.finditer(text, start, end):
             kind = match.lastgroup
@@ -322,7 +440,7 @@ class Terminal:
                 final = match.group("final")
                 params = match.group("csi")
                 if final == "m":
-                    self.style = apply_sgr(self.style, params)
+                    self.style = apply_sgr_run(self.style, match.group(0))
                 elif final == "K":
                     line.erase(int(params) if params.isdigit() else 0)
                 elif final == "G":  # cursor to column
@@ -341,13 +459,16 @@ class Terminal:
             url = body[2:].partition(";")[2]
             checked = check_url(url) if url else None
             safe = checked if checked and checked.lower().startswith(("http://", "https://")) else None
-            self.style = replace(self.style, link=safe)
+            self.style = self.style._replace(link=safe)
 
     def _flush_line(self, force: bool = False) -> None:
         if force and self.line.length == 0:
             return
-        html = render_runs(self.line.to_runs())
-        size = self.line.length + 1
+        self._store(render_runs(self.line.to_runs()), self.line.length + 1)
+        self.line = _Line()
+
+    def _store(self, html: str, size: int) -> None:
+        """Keep a finished line in the head, or in the rolling tail once the head is full."""
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
             self.head.append(html)
             self.head_chars += size
@@ -358,7 +479,6 @@ class Terminal:
                 _, dropped = self.tail.popleft()
                 self.tail_chars -= dropped
                 self.cut_chars += dropped
-        self.line = _Line()
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""

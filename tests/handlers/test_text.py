@@ -79,6 +79,18 @@ def test_any_chunking_renders_the_same_as_one_feed(text: str, cuts: list[int]) -
     assert split.html() == whole.html()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + ["\x1b[1;32m", "\x1b[38;5;200m", "\x1b[0m\x1b[7m", "http://x.y/a ", "\n\n", "x" * 30]), max_size=50).map("".join))
+def test_fast_path_renders_exactly_like_the_terminal_path(text: str) -> None:
+    fast = Terminal(budget=200)
+    fast.feed(text)
+    exact = Terminal(budget=200)
+    exact.fast = False
+    exact.feed(text)
+    assert fast.html() == exact.html()
+    assert fast.style == exact.style
+
+
 def test_stderr_is_visually_distinct_and_stdout_continues_across_calls() -> None:
     result = MediaResult("r")
     result.extend([("stdout", "\x1b[32mgreen "), ("stderr", "oops\n")])
