@@ -86,32 +86,111 @@ def _read_json(source: str) -> Any:
         raise CliError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
 
 
-@main.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", type=click.Path(dir_okay=True, writable=True), help="Output file (one input) or folder (several). Default: INPUT with .html, or stdout for '-'.")
-@click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
-@click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")
-@click.option("--title", default=None, help="Page title. Default: the input file name.")
-@one_line_errors
-def render(inputs: tuple[str, ...], output: str | None, fragment: bool, sanitizer: str, title: str | None) -> None:
-    """Render INPUT (a JSON list of [type, data] media items, or '-' for stdin) to HTML.
+INPUT_SUFFIXES = (".json", ".ipynb")
 
-    The page is standalone: CSS inlined, no script, nothing loaded from elsewhere.
-    """
+
+def _expand(inputs: tuple[str, ...]) -> list[str]:
+    """Files as given; folders contribute their .json and .ipynb files, sorted."""
+    found: list[str] = []
+    for source in inputs:
+        path = Path(source)
+        if source != "-" and path.is_dir():
+            found += sorted(str(p) for p in path.rglob("*") if p.suffix in INPUT_SUFFIXES and p.is_file())
+        else:
+            found.append(source)
+    return found
+
+
+def _target(source: str, output: str | None, many: bool) -> str:
+    if source == "-":
+        return output or "-"
+    name = Path(source).with_suffix(".html").name
+    if output and many:
+        return str(Path(output) / name)
+    return output or str(Path(source).with_suffix(".html"))
+
+
+def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None) -> str:
+    """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
+    from . import formats
     from .renderer import Renderer
 
     renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
-    for source in inputs:
-        data = _read_json(source)
-        name = "stdin" if source == "-" else Path(source).stem
-        html = renderer.handle_all(data, name)
-        text = str(html) if fragment else renderer.render_page(html, title=title or name)
-        target = output or ("-" if source == "-" else str(Path(source).with_suffix(".html")))
-        if target == "-":
-            click.echo(text)
-        else:
-            Path(target).write_text(text, encoding="utf-8")
+    data = _read_json(source)
+    name = "stdin" if source == "-" else Path(source).stem
+    used = formats.detect(data) if fmt == "auto" else fmt
+    html = formats.render(data, used, name, renderer)
+    text = str(html) if fragment else renderer.render_page(html, title=title or name)
+    if target == "-":
+        click.echo(text)
+    else:
+        Path(target).write_text(text, encoding="utf-8")
+    return used
+
+
+def _render_one(args: tuple[str, str, str, bool, str, str | None]) -> tuple[str, str | None, str]:
+    source = args[0]
+    try:
+        return source, render_file(*args), ""
+    except CliError as exc:
+        return source, None, exc.format_message()
+    except Exception as exc:  # reported per file; the batch goes on
+        return source, None, f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", type=click.Path(), help="Output file (one input) or folder (several). Default: INPUT with .html; stdout for '-'.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["auto", "media", "backendai", "notebook", "jupyter", "unklearn", "widgets"]),
+              default="auto", show_default=True, help="Input format; auto detects it per file.")
+@click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
+@click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")
+@click.option("--title", default=None, help="Page title. Default: the input file name.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs. Default: CPU count.")
+@one_line_errors
+def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None, jobs: int | None) -> None:
+    """Render INPUT files to safe, standalone HTML pages (CSS inlined, no script).
+
+    INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
+    events, interactive-widgets frames), a notebook (.ipynb), a folder of those, or '-' for
+    stdin. Several inputs are rendered in parallel processes with a progress bar.
+    """
+    sources = _expand(inputs)
+    if not sources:
+        raise CliError("no .json or .ipynb files found in the given folders")
+    many = len(sources) > 1
+    if many and output:
+        Path(output).mkdir(parents=True, exist_ok=True)
+    if many and "-" in sources:
+        raise CliError("'-' (stdin) cannot be combined with other inputs")
+    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title) for s in sources]
+    if not many:
+        source, target = tasks[0][0], tasks[0][1]
+        render_file(*tasks[0])
+        if target != "-":
             click.echo(f"wrote {target}", err=True)
+        return
+    failures = _batch(tasks, jobs)
+    click.echo(f"rendered {len(tasks) - len(failures)} of {len(tasks)} files", err=True)
+    if failures:
+        for source, message in failures:
+            click.echo(f"bai-media: error: {source}: {message}", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _batch(tasks: list[tuple[str, str, str, bool, str, str | None]], jobs: int | None) -> list[tuple[str, str]]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    failures: list[tuple[str, str]] = []
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
+        pool.map(_render_one, tasks), length=len(tasks), label="rendering", file=sys.stderr,
+        item_show_func=lambda r: Path(r[0]).name if r else None,
+    ) as results:
+        for source, _used, error in results:
+            if error:
+                failures.append((source, error))
+    return failures
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,7 +73,7 @@ class RenderContext:
         return self.renderer.limits
 
     def sanitize(self, html: str) -> Markup:
-        return sanitize_html(html, self.renderer.sanitizer)
+        return self.renderer.sanitize(html)
 
     def render(self, template: str, /, **context: Any) -> Markup:
         return Markup(self.renderer.env.get_template(template).render(**context))
@@ -150,6 +150,10 @@ class Renderer:
         result = container if container is not None else MediaResult(str(result_id), self)
         result.render(media, str(result_id))
         return Markup(result.__html__())
+
+    def sanitize(self, html: str) -> Markup:
+        """Sanitize kernel HTML under the project policy with this renderer's engine."""
+        return sanitize_html(html, self.sanitizer)
 
     def result(self, result_id: Any) -> MediaResult:
         return MediaResult(str(result_id), self)

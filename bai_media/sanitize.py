@@ -96,7 +96,13 @@ _CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
 def _strip_invisible(value: str) -> str:
-    """Drop characters a browser ignores or that hide a scheme: whitespace, C0/C1, format chars."""
+    """Drop characters a browser ignores or that hide a scheme: whitespace, C0/C1, format chars.
+
+    The whole value is checked (browsers delete tabs and newlines anywhere in a URL), but plain
+    printable ASCII without spaces, like a long data URI, has nothing to drop.
+    """
+    if value.isascii() and value.isprintable() and " " not in value:
+        return value
     return "".join(
         ch for ch in value if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"))
     )

@@ -156,6 +156,42 @@ def big_stream(quick: bool) -> list[Row]:
                 "-", f"{fmt(float(elapsed))}, {int(html) / 1e3:.0f} KB HTML", "<= 100 MB", peak_mb <= 100)]
 
 
+@bench("notebooks")
+def notebooks(quick: bool) -> list[Row]:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from bai_media import Renderer
+    from bai_media.formats.jupyter import render_notebook
+
+    folder = SHARED / "corpus" / "notebooks"
+    if not folder.is_dir():
+        return [Row("notebook corpus (needs ../shared)", "-", "-", "skipped", ">= 8x", None)]
+    texts = [p.read_text() for p in sorted(folder.glob("*.ipynb"))][: 5 if quick else None]
+    renderer = Renderer()
+    exporter = HTMLExporter(template_name="lab")
+
+    def ours() -> None:
+        for text in texts:
+            renderer.render_page(render_notebook(json.loads(text), "nb", renderer))
+
+    failures: list[str] = []
+
+    def theirs() -> None:
+        failures.clear()
+        for text in texts:
+            try:
+                exporter.from_notebook_node(nbformat.reads(text, as_version=4))
+            except Exception as exc:  # nbconvert crashes on some real notebooks; count them
+                failures.append(type(exc).__name__)
+
+    t_ours = best_of(ours)
+    t_theirs = best_of(theirs, repeat=1)
+    note = f", nbconvert failed on {len(failures)}" if failures else ""
+    return [Row(f"{len(texts)} corpus notebooks whole (vs nbconvert HTMLExporter lab{note})", fmt(t_ours), fmt(t_theirs),
+                f"{t_theirs / t_ours:.1f}x", ">= 8x", t_theirs / t_ours >= 8)]
+
+
 def run(selected: list[str], quick: bool) -> list[Row]:
     rows: list[Row] = []
     for name, func in BENCHMARKS:

@@ -20,6 +20,7 @@ MODULES = (
     "media",
     "drawing",
     "gitgraph",
+    "session",
 )
 
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import RenderContext
+from ..renderer import BadData, RenderContext
 
 
 def data_size(data: Any) -> str:
@@ -26,6 +26,18 @@ def render_unknown(item: MediaItem, ctx: RenderContext) -> Markup:
     return ctx.render("handlers/unknown.html", type=item.type[:200], size=data_size(item.data))
 
 
+INVALID_TYPE = "application/vnd.bai-media.invalid"
+
+
+def invalid(message: str) -> MediaItem:
+    """An item standing for input an adapter could not use: rendered as a visible error."""
+    return MediaItem(INVALID_TYPE, message)
+
+
+def render_invalid(item: MediaItem, ctx: RenderContext) -> Markup:
+    raise BadData(str(item.data)[:500])
+
+
 def render_script(item: MediaItem, ctx: RenderContext) -> Markup:
     """Kernel JavaScript is never run on the server-rendered page; say so quietly."""
     return ctx.render("handlers/script.html", type=item.type, size=data_size(item.data))
@@ -33,6 +45,7 @@ def render_script(item: MediaItem, ctx: RenderContext) -> Markup:
 
 def register(registry: Registry) -> None:
     registry.fallback = render_unknown
+    registry.register(INVALID_TYPE, render_invalid, rank=0, safe=False)
     for mtype in ("application/javascript", "text/javascript", "application/x-javascript", "application/ecmascript"):
         registry.register(mtype, render_script, rank=0, safe=False)
     # Widget views need a live kernel; show what they are rather than nothing.

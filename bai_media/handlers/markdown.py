@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 
 import markdown
 from markupsafe import Markup
@@ -18,10 +19,24 @@ from ..registry import Registry
 from ..renderer import RenderContext
 from .latex import render_tex
 
-EXTENSIONS = ["fenced_code", "tables", "codehilite", "sane_lists", "def_list", "abbr", "footnotes"]
+# What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
+EXTENSIONS = ["fenced_code", "tables", "codehilite", "sane_lists"]
 EXTENSION_CONFIGS = {"codehilite": {"css_class": "highlight", "guess_lang": False, "noclasses": False}}
 _TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
 _CODE = re.compile(r"(^|\n)(```|~~~).*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`]*?\4", re.DOTALL)
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown instance per thread: building one (extensions, Pygments) costs more than
+    converting a typical cell, and instances are not thread-safe."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    return converter
 
 
 def _protect_math(text: str, token: str) -> tuple[str, list[tuple[str, bool]]]:
@@ -52,7 +67,7 @@ def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
         source, cut = source.head, source.cut
     token = "BAIMATH" + secrets.token_hex(6).upper()
     protected, spans = _protect_math(source, token)
-    html = markdown.markdown(protected, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    html = _converter().reset().convert(protected)
     safe = ctx.sanitize(html)
     if spans:
         rendered = [render_tex(tex, display, ctx) for tex, display in spans]

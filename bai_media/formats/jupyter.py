@@ -1,0 +1,156 @@
+"""Jupyter (nbformat 4): outputs to media items, and whole notebooks to a page.
+
+Notebooks in the wild are messy (lists vs strings, missing keys, odd metadata): what is there is
+rendered, what is broken is marked where it is, and nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from ..handlers.errors import ERROR_TYPE
+from ..handlers.fallback import invalid
+from ..items import MediaItem
+from ..registry import Registry
+from ..renderer import Renderer, default_renderer
+
+_TEXT_JOINED = re.compile(r"^(text/|image/svg|application/(javascript|x-latex))")
+_ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
+
+
+def join_text(value: Any) -> Any:
+    """nbformat stores multi-line strings as lists of lines; everything else stays as it is."""
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return "".join(value)
+    return value
+
+
+def output_item(output: Any, registry: Registry) -> Any:
+    """One nbformat output as one media item (or the raw value, which renders as an error)."""
+    if not isinstance(output, Mapping):
+        return output
+    kind = output.get("output_type")
+    if kind == "stream":
+        name = output.get("name") if output.get("name") in ("stdout", "stderr") else "stdout"
+        return MediaItem(name, join_text(output.get("text", "")))
+    if kind in ("display_data", "execute_result", "update_display_data"):
+        bundle = output.get("data")
+        if not isinstance(bundle, Mapping) or not bundle:
+            return MediaItem("text/plain", "(empty output)")
+        mime = registry.pick(bundle)
+        assert mime is not None
+        value = bundle[mime]
+        data = join_text(value) if _TEXT_JOINED.match(mime) or mime.startswith("image/") else value
+        metadata = output.get("metadata") if isinstance(output.get("metadata"), Mapping) else {}
+        return MediaItem(mime.lower(), data, metadata)
+    if kind == "error":
+        return MediaItem(ERROR_TYPE, {"ename": output.get("ename"), "evalue": output.get("evalue"),
+                                      "traceback": output.get("traceback") or []})
+    return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
+
+
+def output_items(outputs: Any, registry: Registry) -> list[Any]:
+    if not isinstance(outputs, list):
+        return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
+    return [output_item(output, registry) for output in outputs]
+
+
+@dataclass(slots=True)
+class Cell:
+    kind: str
+    prompt: str
+    source: Markup
+    outputs: Markup | None
+    out_prompt: str
+
+
+def _language(nb: Mapping[str, Any]) -> str:
+    meta = nb.get("metadata") if isinstance(nb.get("metadata"), Mapping) else {}
+    for key in ("language_info", "kernelspec"):
+        info = meta.get(key)
+        if isinstance(info, Mapping):
+            name = info.get("name") if key == "language_info" else info.get("language")
+            if isinstance(name, str) and name:
+                return name
+    return "python"
+
+
+_FORMATTER = HtmlFormatter(cssclass="highlight")
+
+
+@lru_cache(maxsize=32)
+def _lexer(language: str) -> Lexer:
+    try:
+        return get_lexer_by_name(language, stripnl=False)
+    except ClassNotFound:
+        return TextLexer(stripnl=False)
+
+
+def _highlight(source: str, language: str, renderer: Renderer) -> Markup:
+    # Lexers and the formatter keep no state between calls, so one of each serves every thread.
+    # Pygments escapes the source; its markup still goes through the one policy like all HTML.
+    return renderer.sanitize(highlight(source, _lexer(language), _FORMATTER))
+
+
+def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
+    """Markdown ``attachment:name`` references become data URIs of the attached raster images."""
+    attachments = cell.get("attachments")
+    if not isinstance(attachments, Mapping):
+        return source
+
+    def replace(match: re.Match[str]) -> str:
+        bundle = attachments.get(match.group(1))
+        if isinstance(bundle, Mapping):
+            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+                data = join_text(bundle.get(mime))
+                if isinstance(data, str):
+                    return f"data:{mime};base64,{''.join(data.split())}"
+        return match.group(0)
+
+    return _ATTACHMENT.sub(replace, source)
+
+
+def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Markup:
+    """A whole notebook: markdown cells, highlighted code with prompts, and every output."""
+    renderer = renderer or default_renderer()
+    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
+        version = nb.get("nbformat") if isinstance(nb, Mapping) else None
+        why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
+        return renderer.error_fragment(why)
+    language = _language(nb)
+    cells: list[Cell] = []
+    for index, raw in enumerate(nb["cells"]):
+        rid = f"{name}-c{index}"
+        if not isinstance(raw, Mapping):
+            cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} is not an object"), None, ""))
+            continue
+        kind = raw.get("cell_type")
+        source = join_text(raw.get("source", ""))
+        if not isinstance(source, str):
+            source = ""
+        if kind == "markdown":
+            cells.append(Cell("markdown", "", renderer.handle_all([("text/markdown", _with_attachments(source, raw))], rid), None, ""))
+        elif kind == "code":
+            count = raw.get("execution_count")
+            prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
+            outputs = output_items(raw.get("outputs", []), renderer.registry)
+            raw_outputs = raw.get("outputs") if isinstance(raw.get("outputs"), list) else []
+            has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)
+            rendered = renderer.handle_all(outputs, f"{rid}-out") if outputs else None
+            cells.append(Cell("code", prompt, _highlight(source, language, renderer), rendered, prompt if has_result else ""))
+        elif kind == "raw":
+            cells.append(Cell("raw", "", renderer.handle_all([("text/plain", source)], rid), None, ""))
+        else:
+            cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} has unknown type {str(kind)[:40]!r}"), None, ""))
+    return Markup(renderer.env.get_template("notebook.html").render(cells=cells, name=name))

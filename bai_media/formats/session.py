@@ -1,0 +1,41 @@
+"""A run whose output arrives in pieces: one result container plus a status that is replaced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup
+
+from ..items import MediaItem
+from ..renderer import Renderer, default_renderer
+from ..result import MediaResult
+
+
+class RunSession:
+    """Feeds successive pieces of one run into the same :class:`MediaResult`.
+
+    Streams continue their block across pieces (a ``\\r`` progress line split between calls
+    included) and drawings keep their canvases; the status line is replaced, not appended.
+    """
+
+    def __init__(self, run_id: Any, renderer: Renderer | None = None) -> None:
+        self.renderer = renderer or default_renderer()
+        self.run_id = str(run_id)
+        self.result = MediaResult(self.run_id, self.renderer)
+        self.status = MediaResult(f"{self.run_id}-status", self.renderer)
+
+    def push(self, items: Iterable[Any], status: MediaItem | None = None) -> Markup:
+        """Append items and set the status; returns the changed elements (for in-place updates)."""
+        changed = self.result.extend(list(items))
+        if status is not None:
+            changed += self.status.render([status])
+        return changed
+
+    def __html__(self) -> str:
+        return str(self.renderer.env.get_template("run.html").render(
+            run_id=self.run_id, items=Markup(self.result.__html__()),
+            status=Markup(self.status.__html__()) if self.status.items else None))
+
+    def __str__(self) -> str:
+        return self.__html__()

@@ -1,0 +1,103 @@
+"""What a run reports besides media: status, exit code, prompts, log lines, files, completions.
+
+Adapters (``bai_media.formats``) turn Backend.AI's ``log``/``completion`` console items, its
+``status``/``exitCode``/``files`` fields and similar run metadata into these types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from ..items import MediaItem
+from ..registry import Registry
+from ..renderer import BadData, RenderContext
+from ..sanitize import check_url
+
+STATUS = "application/vnd.bai-media.status+json"
+LOG = "application/vnd.bai-media.log+json"
+FILES = "application/vnd.bai-media.files+json"
+COMPLETION = "application/vnd.bai-media.completion+json"
+
+LEVELS = {"debug", "info", "warning", "error", "fatal"}
+#: Status -> (CSS modifier, words shown).
+STATUS_TEXT = {
+    "continued": ("running", "running…"),
+    "waiting-input": ("input", "waiting for input"),
+    "finished": ("ok", "finished"),
+    "clean-finished": ("ok", "finished"),
+    "build-finished": ("ok", "build finished"),
+    "exec-timeout": ("error", "execution timed out"),
+    "error": ("error", "error"),
+    "server-restarting": ("warning", "server restarting"),
+    "busy": ("running", "running…"),
+    "done": ("ok", "done"),
+    "started": ("running", "started"),
+    "errored": ("error", "errored"),
+}
+
+
+def render_status(item: MediaItem, ctx: RenderContext) -> Markup:
+    data = item.data
+    if not isinstance(data, Mapping):
+        raise BadData("a status must be a mapping")
+    status = str(data.get("status") or "unknown")[:40]
+    kind, words = STATUS_TEXT.get(status, ("unknown", status))
+    exit_code = data.get("exitCode")
+    if not isinstance(exit_code, int) or isinstance(exit_code, bool):
+        exit_code = None
+    elif exit_code != 0 and kind == "ok":
+        kind = "error"
+    options = data.get("options") if isinstance(data.get("options"), Mapping) else {}
+    ctx.classes.append(f"bai-media-status-{kind}")
+    return ctx.render(
+        "handlers/status.html", status=status, words=words, kind=kind, exit_code=exit_code,
+        message=str(data.get("msg") or "")[:2000], prompt=str(data.get("prompt") or "")[:2000],
+        password=bool(options.get("is_password")) if status == "waiting-input" else False,
+    )
+
+
+def render_log(item: MediaItem, ctx: RenderContext) -> Markup:
+    data = item.data
+    if not isinstance(data, (list, tuple)) or len(data) != 4:
+        raise BadData("a log record must be [level, time, logger, message]")
+    level, when, logger, message = (str(part) if part is not None else "" for part in data)
+    level = level.lower() if level.lower() in LEVELS else "info"
+    ctx.classes.append(f"bai-media-log-{level}")
+    return ctx.render("handlers/log.html", level=level, when=when[:40], logger=logger[:200],
+                      message=message[: ctx.limits.text_chars])
+
+
+def render_files(item: MediaItem, ctx: RenderContext) -> Markup:
+    data = item.data
+    if not isinstance(data, list):
+        raise BadData("files must be a list of {name, url}")
+    files: list[tuple[str, str | None]] = []
+    for entry in data[:1000]:
+        if not isinstance(entry, Mapping):
+            continue
+        name = str(entry.get("name") or "file")[:300]
+        url = entry.get("url")
+        safe = check_url(url) if isinstance(url, str) else None
+        # Only absolute http(s) links: a relative URL would resolve against the host application.
+        files.append((name, safe if safe and safe.lower().startswith(("http://", "https://")) else None))
+    return ctx.render("handlers/files.html", files=files)
+
+
+def render_completion(item: MediaItem, ctx: RenderContext) -> Markup:
+    data = item.data
+    options = [str(x)[:200] for x in data[:200]] if isinstance(data, list) else []
+    return ctx.render("handlers/completion.html", options=options)
+
+
+def register(registry: Registry) -> None:
+    registry.register(STATUS, render_status, rank=5)
+    registry.register(LOG, render_log, rank=5)
+    registry.register(FILES, render_files, rank=5)
+    registry.register(COMPLETION, render_completion, rank=5)
+
+
+def status_item(status: str, exit_code: Any = None, **extra: Any) -> MediaItem:
+    return MediaItem(STATUS, {"status": status, "exitCode": exit_code, **extra})

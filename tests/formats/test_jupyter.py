@@ -1,0 +1,82 @@
+"""Jupyter outputs and whole notebooks, including the shared corpus."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bai_media import Renderer
+from bai_media.formats import render
+from bai_media.formats.jupyter import render_notebook
+
+OUTPUT_IDS = re.compile(r'<div class="bai-media-item [^"]*" id="(nb-c\d+-out-\d+)"')
+
+
+def test_bundles_pick_one_safe_representation() -> None:
+    outputs = [
+        {"output_type": "execute_result", "data": {"text/plain": ["<Fig>"], "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="}, "metadata": {"image/png": {"width": 20}}, "execution_count": 1},
+        {"output_type": "display_data", "data": {"text/plain": "js fallback", "application/javascript": "alert(1)"}},
+        {"output_type": "display_data", "data": {}},
+        {"output_type": "stream", "name": "stderr", "text": ["a\n", "b\n"]},
+        {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["\x1b[31mtb"]},
+        {"output_type": "mystery"},
+        "garbage",
+    ]
+    html = str(render(outputs, "jupyter", "o"))
+    assert len(re.findall(r'class="bai-media-item', html)) == 7
+    assert 'width="20" height="20"' in html and "js fallback" in html and "alert(1)" not in html
+    assert "(empty output)" in html and "a\nb\n" in html and "application/x-jupyter-mystery" in html
+
+
+def test_messy_notebook_renders_and_marks_what_is_broken() -> None:
+    nb = {"nbformat": 4, "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {"version_major": 2}}},
+          "cells": [
+              {"cell_type": "markdown", "source": ["# T", "itle <script>alert(1)</script>\n", "![a](attachment:p.png)"],
+               "attachments": {"p.png": {"image/png": "iVBORw0KGgo="}}},
+              {"cell_type": "code", "source": "print(1)", "outputs": [{"output_type": "stream", "text": "1\n"}]},
+              {"cell_type": "code", "execution_count": None, "source": None, "outputs": 7},
+              {"cell_type": "raw", "source": "<b>raw</b>"},
+              {"cell_type": "banana"}, "not a cell",
+          ]}
+    html = str(render(nb, "notebook", "nb"))
+    assert "<h1>Title </h1>" in html and "alert(1)" not in html and 'src="data:image/png;base64,iVBORw0KGgo="' in html
+    assert "In&nbsp;[ ]:" in html and "&lt;b&gt;raw&lt;/b&gt;" in html
+    assert "unknown type &#39;banana&#39;" in html and "is not an object" in html
+    assert str(render_notebook({"nbformat": 3, "worksheets": []}, "old")).count("not supported") == 1
+
+
+def _outputs(nb: dict) -> int:
+    return sum(len(c.get("outputs") or []) for c in nb["cells"] if c.get("cell_type") == "code")
+
+
+def test_every_corpus_notebook_renders_every_output(shared: Path) -> None:
+    renderer = Renderer()
+    notebooks = sorted((shared / "corpus" / "notebooks").glob("*.ipynb"))
+    assert len(notebooks) == 19
+    total = 0
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        html = str(render_notebook(nb, "nb", renderer))
+        elements = OUTPUT_IDS.findall(html)
+        assert len(elements) == _outputs(nb), path.name
+        assert "bai-media-error" not in html, path.name
+        for b64 in re.findall(r'<img class="bai-media-image" src="data:image/png;base64,([^"]+)"', html):
+            Image.open(io.BytesIO(base64.b64decode(b64))).load()
+        total += len(elements)
+    assert total > 100
+
+
+@pytest.mark.browser
+def test_corpus_notebook_with_figures_in_chromium(shared: Path, load_page) -> None:  # type: ignore[no-untyped-def]
+    renderer = Renderer()
+    nb = json.loads((shared / "corpus" / "notebooks" / "17-Figures.ipynb").read_text())
+    page = load_page.open(renderer.render_page(render_notebook(nb, "nb", renderer)), wait_ms=500)
+    sizes = page.evaluate("[...document.querySelectorAll('img.bai-media-image')].map(i => i.naturalWidth)")
+    assert sizes and all(w > 0 for w in sizes)
+    assert page.console_errors == [] and page.hits == [] and page.blocked_requests == []
