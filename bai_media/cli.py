@@ -193,5 +193,60 @@ def _batch(tasks: list[tuple[str, str, str, bool, str, str | None]], jobs: int |
     return failures
 
 
+@main.command("build")
+@click.option("--static", "static", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Folder of sources (css/, js/). Default: the static/ shipped with bai-media.")
+@click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True,
+              help="Where assets/<hash>/ is written; other hash folders in it are deleted.")
+@one_line_errors
+def build_command(static: str | None, out: str) -> None:
+    """Bundle and minify the CSS and JavaScript into OUT/<hash>/.
+
+    The hash covers the content of every built file: same sources, same hash, on any machine.
+    The folder holds js/main.min.js, chunks, css/, .gz siblings and manifest.json (sizes and
+    SRI integrity). The hash is printed as the last line.
+    """
+    import time
+
+    from .assets.build import build
+
+    start = time.perf_counter()
+    result = build(out, Path(static) if static else None, progress=lambda m: click.echo(m, err=True))
+    files = result.manifest["files"]
+    for name, info in files.items():
+        click.echo(f"  {name:32s} {info['size']:>8,} bytes", err=True)
+    state = "unchanged" if result.reused else "built"
+    click.echo(f"{state} {result.path} in {time.perf_counter() - start:.2f} s", err=True)
+    click.echo(result.hash)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8002, show_default=True, help="Port (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True, help="Where builds are written.")
+@click.option("--csp/--no-csp", default=True, show_default=True, help="Send the strict Content-Security-Policy with the preview page.")
+@one_line_errors
+def serve(port: int, host: str, out: str, csp: bool) -> None:
+    """Dev server: the latest build at /latest/, a live preview of the showcase at /.
+
+    Rebuilds when a file in static/ or templates/ changes; reload the page to see it.
+    POST /render renders media items for BackendAI.Media.handle_all. Stop with Ctrl-C.
+    """
+    import signal
+    import threading
+
+    from .assets.server import DevServer
+
+    server = DevServer(out, host, port, csp=csp, on_event=lambda m: click.echo(f"bai-media: {m}", err=True)).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

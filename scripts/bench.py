@@ -192,6 +192,26 @@ def notebooks(quick: bool) -> list[Row]:
                 f"{t_theirs / t_ours:.1f}x", ">= 8x", t_theirs / t_ours >= 8)]
 
 
+@bench("assets")
+def assets(quick: bool) -> list[Row]:
+    import tempfile
+
+    from bai_media.assets.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for i in range(5):
+            start = time.perf_counter()
+            result = build(Path(tmp) / str(i))
+            times.append(time.perf_counter() - start)
+        size = result.manifest["files"]["js/main.min.js"]["size"]
+        gz = len((result.path / "js" / "main.min.js.gz").read_bytes())
+    return [
+        Row("main.min.js size (minified; gzip in ratio column)", f"{size:,} B", "original: < 100 KB", f"{gz:,} B gz", "<= 8 KB", size <= 8192),
+        Row("bai-media build (all bundles, hash, gzip, manifest)", fmt(min(times)), "-", "-", "< 1 s", min(times) < 1),
+    ]
+
+
 def run(selected: list[str], quick: bool) -> list[Row]:
     rows: list[Row] = []
     for name, func in BENCHMARKS:

@@ -96,7 +96,10 @@ class PageLoader:
         self.contexts: list[Any] = []
 
     def open(self, html: str | None = None, *, url: str | None = None, wait_ms: int = 300,
-             allow_hosts: tuple[str, ...] = ("127.0.0.1", "localhost"), **context_args: Any) -> PageReport:
+             allow_hosts: tuple[str, ...] = ("127.0.0.1", "localhost"), fulfill: dict[str, tuple[str, dict[str, str]]] | None = None,
+             **context_args: Any) -> PageReport:
+        """Load a page; ``fulfill`` maps URLs to (HTML, headers) answered by the browser itself,
+        so a test page can live on a test server's origin."""
         context = self.browser.new_context(**context_args)
         self.contexts.append(context)
         page = context.new_page()
@@ -105,6 +108,10 @@ class PageLoader:
 
         def route(route: Any) -> None:
             target = route.request.url
+            if fulfill and target in fulfill:
+                body, headers = fulfill[target]
+                route.fulfill(status=200, body=body, headers={"Content-Type": "text/html; charset=utf-8", **headers})
+                return
             host = target.split("/")[2].split(":")[0] if "://" in target else ""
             if target.startswith(("data:", "file:", "blob:", "about:")) or host in allow_hosts:
                 route.continue_()

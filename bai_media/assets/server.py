@@ -1,0 +1,191 @@
+"""`bai-media serve`: a dev server for the assets and a live preview of the showcase.
+
+It serves the latest build under ``/latest/``, rebuilds when anything in ``static/`` or
+``templates/`` changes (watchfiles events, not webassets' whole-second mtime check), re-renders
+the preview on every request so a template change shows on reload, and answers the render
+endpoint that ``BackendAI.Media.handle_all`` posts to. The preview is sent under a strict
+Content-Security-Policy, the one the runtime is built to work under.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from ..renderer import Renderer
+from ..resources import resource_dir, static_dir, templates_dir
+from .build import BuildResult, build
+from .contenttypes import content_type
+from .tags import asset_tags
+
+log = logging.getLogger("bai_media")
+
+#: Scripts only from this origin, no inline script, no eval. Inline style attributes are allowed:
+#: sanitized tables and generated ANSI colours use them, and they cannot run code.
+STRICT_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "media-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+MAX_BODY = 10_000_000
+
+
+def showcase_media() -> Any:
+    """The shipped showcase (in the repo or the wheel), or a tiny sample without it."""
+    try:
+        return json.loads((resource_dir("examples") / "showcase.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return [["text/markdown", "# bai-media preview\n\nThe showcase file is not installed."], ["stdout", "\x1b[32mok\x1b[0m\n"]]
+
+
+class DevServer:
+    """Build, watch, serve. ``port=0`` picks a free port (see :attr:`port` after :meth:`start`)."""
+
+    def __init__(self, out: Path | str = "assets", host: str = "127.0.0.1", port: int = 8002, *, csp: bool = True,
+                 watch: bool = True, static: Path | None = None, on_event: Callable[[str], None] | None = None) -> None:
+        self.out = Path(out)
+        self.static = static or static_dir()
+        self.host, self.csp, self.watch = host, csp, watch
+        self.say = on_event or (lambda message: log.info("%s", message))
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.build: BuildResult = self._rebuild()
+        self.renderer = Renderer()
+        self.builds = 1
+        self.httpd = ThreadingHTTPServer((host, port), self._handler())
+        self.port = self.httpd.server_address[1]
+        self._threads: list[threading.Thread] = []
+
+    def _rebuild(self) -> BuildResult:
+        result = build(self.out, self.static)
+        self.say(f"built assets/{result.hash}")
+        return result
+
+    def rebuild(self) -> None:
+        """Rebuild assets and reload templates (new renderer), e.g. after a file changed."""
+        try:
+            result = self._rebuild()
+        except Exception as exc:  # keep serving the last good build
+            self.say(f"build failed: {exc}")
+            return
+        with self._lock:
+            self.build, self.renderer = result, Renderer()
+            self.builds += 1
+
+    def start(self) -> DevServer:
+        serve = threading.Thread(target=self.httpd.serve_forever, name="bai-media-serve", daemon=True)
+        serve.start()
+        self._threads.append(serve)
+        if self.watch:
+            watcher = threading.Thread(target=self._watch, name="bai-media-watch", daemon=True)
+            watcher.start()
+            self._threads.append(watcher)
+        self.say(f"serving on http://{self.host}:{self.port}/ (assets at /latest/)")
+        return self
+
+    def _watch(self) -> None:
+        from watchfiles import watch
+
+        for changes in watch(self.static, templates_dir(), stop_event=self._stop, debounce=200, rust_timeout=500):
+            names = sorted({Path(path).name for _, path in changes})
+            self.say(f"changed: {', '.join(names)}; rebuilding")
+            self.rebuild()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def preview(self) -> str:
+        from .. import formats
+
+        with self._lock:
+            renderer, manifest = self.renderer, self.build.manifest
+        body = formats.render(showcase_media(), "auto", "showcase", renderer)
+        head = asset_tags("/latest", manifest, render_endpoint="/render")
+        return renderer.render_page(Markup(body), title="bai-media preview", head=head)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            server_version = "bai-media-dev"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                log.debug("serve: " + format, *args)
+
+            def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("X-Content-Type-Options", "nosniff")
+                for key, value in (extra or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def do_HEAD(self) -> None:
+                self.do_GET()
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                if path in ("/", "/index.html"):
+                    headers = {"Content-Security-Policy": STRICT_CSP} if server.csp else {}
+                    self._send(200, server.preview().encode(), "text/html; charset=utf-8", headers)
+                elif path.startswith("/latest/"):
+                    self._asset(path[len("/latest/"):])
+                elif path == "/healthz":
+                    self._send(200, json.dumps({"hash": server.build.hash, "builds": server.builds}).encode(), "application/json")
+                else:
+                    self._send(404, b"not found\n", "text/plain; charset=utf-8")
+
+            def _asset(self, relative: str) -> None:
+                root = server.build.path.resolve()
+                target = (root / relative).resolve()
+                if not target.is_relative_to(root) or not target.is_file():
+                    self._send(404, b"not found\n", "text/plain; charset=utf-8")
+                    return
+                ctype, encoding = content_type(target.name)
+                self._send(200, target.read_bytes(), ctype, {"Content-Encoding": encoding} if encoding else None)
+
+            def do_POST(self) -> None:
+                if urlsplit(self.path).path != "/render":
+                    self._send(404, b"not found\n", "text/plain; charset=utf-8")
+                    return
+                status, body = render_request(
+                    self.headers.get("Content-Type", ""), int(self.headers.get("Content-Length") or 0), self.rfile.read,
+                    server.renderer)
+                self._send(status, body.encode(), "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8")
+
+        return Handler
+
+
+def render_request(ctype: str, length: int, read: Callable[[int], bytes], renderer: Renderer) -> tuple[int, str]:
+    """The render endpoint, shared by the dev server and the framework helpers.
+
+    Only ``application/json`` bodies are accepted: a cross-site form cannot send that type
+    without a CORS preflight, which this endpoint never answers.
+    """
+    if ctype.split(";")[0].strip().lower() != "application/json":
+        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected application/json\n"
+    if length <= 0 or length > MAX_BODY:
+        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body must be 1 to {MAX_BODY} bytes\n"
+    try:
+        payload = json.loads(read(length))
+    except ValueError:
+        return HTTPStatus.BAD_REQUEST, "body is not valid JSON\n"
+    if not isinstance(payload, dict) or "media" not in payload:
+        return HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "..."}\n'
+    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], payload.get("result_id") or "result"))

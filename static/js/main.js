@@ -1,0 +1,164 @@
+/* bai-media runtime: progressive enhancement for server-rendered fragments.
+ *
+ * The fragments are complete without this file. It adds copy buttons, expand/collapse of tall
+ * output, loads optional chunks only when the page needs them, and keeps the original
+ * BackendAI.Media.handle_all(media, result_id, container) API by asking the server to render.
+ * No eval, no inline script: it works under a strict Content-Security-Policy.
+ */
+(function (window, document) {
+  'use strict';
+  var BackendAI = window.BackendAI = window.BackendAI || {};
+  var me = document.currentScript;
+  /* Filled in by `bai-media build`: chunk name -> [file, SRI integrity]. */
+  var CHUNKS = __BAI_MEDIA_CHUNKS__;
+  var TALL = 400;
+  var loaded = {};
+
+  function data(name) {
+    return me && me.getAttribute('data-' + name);
+  }
+
+  function assetRoot() {
+    var root = BackendAI.assetRoot || data('asset-root') || '';
+    return root.replace(/\/+$/, '');
+  }
+
+  function loadChunk(name) {
+    if (loaded[name]) return loaded[name];
+    var chunk = CHUNKS[name];
+    loaded[name] = new Promise(function (resolve, reject) {
+      if (!chunk) return reject(new Error('bai-media: no chunk ' + name));
+      var s = document.createElement('script');
+      s.src = assetRoot() + '/' + chunk[0];
+      s.integrity = chunk[1];
+      s.crossOrigin = 'anonymous';
+      s.async = true;
+      s.onload = function () { resolve(BackendAI.Media.chunks[name]); };
+      s.onerror = function () { reject(new Error('bai-media: cannot load ' + s.src)); };
+      document.head.appendChild(s);
+    });
+    return loaded[name];
+  }
+
+  function button(label, title, onclick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'bai-media-button';
+    b.textContent = label;
+    b.title = title;
+    b.addEventListener('click', onclick);
+    return b;
+  }
+
+  function controls(item) {
+    var bar = item.querySelector(':scope > .bai-media-controls');
+    if (!bar) {
+      bar = document.createElement('div');
+      bar.className = 'bai-media-controls';
+      item.insertBefore(bar, item.firstChild);
+    }
+    return bar;
+  }
+
+  function addCopy(item) {
+    var pre = item.querySelector('pre');
+    if (!pre || !navigator.clipboard) return;
+    var b = button('Copy', 'Copy this output', function () {
+      navigator.clipboard.writeText(pre.textContent).then(function () {
+        b.textContent = 'Copied';
+        setTimeout(function () { b.textContent = 'Copy'; }, 1500);
+      }, function () { b.textContent = 'Copy failed'; });
+    });
+    b.classList.add('bai-media-copy');
+    controls(item).appendChild(b);
+  }
+
+  function addExpand(item) {
+    if (item.scrollHeight <= TALL * 1.5) return;
+    item.classList.add('bai-media-collapsed');
+    var b = button('Show all', 'Show the whole output', function () {
+      var collapsed = item.classList.toggle('bai-media-collapsed');
+      b.textContent = collapsed ? 'Show all' : 'Show less';
+      b.setAttribute('aria-expanded', String(!collapsed));
+    });
+    b.setAttribute('aria-expanded', 'false');
+    controls(item).appendChild(b);
+  }
+
+  function enhance(root) {
+    var items = root.querySelectorAll ? root.querySelectorAll('.bai-media-item:not([data-bai-enhanced])') : [];
+    var drawings = false;
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      item.setAttribute('data-bai-enhanced', '');
+      if (item.querySelector('.bai-media-stream, .highlight')) {
+        addCopy(item);
+        addExpand(item);
+      }
+      if (item.querySelector('img.bai-media-drawing')) drawings = true;
+    }
+    if (drawings) {
+      loadChunk('drawing').then(function (chunk) { chunk.enhance(root); }, function (err) {
+        if (window.console) console.warn(err.message);
+      });
+    }
+  }
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) return meta.getAttribute('content');
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  /* Insert a server-rendered fragment: elements with a known id are replaced in place, new ones
+   * appended, as the original library did. The HTML was sanitized by the server. */
+  function insert(html, container) {
+    var t = document.createElement('template');
+    t.innerHTML = html;
+    var items = t.content.querySelectorAll('.bai-media-item, .bai-media-run-status');
+    for (var i = 0; i < items.length; i++) {
+      var el = items[i];
+      var old = el.id && document.getElementById(el.id);
+      if (old && container.contains(old)) old.replaceWith(el);
+      else container.appendChild(el);
+    }
+    enhance(container);
+  }
+
+  function handle_all(media, resultId, container) {
+    var endpoint = BackendAI.Media.endpoint || data('render-endpoint');
+    if (!endpoint) return Promise.reject(new Error('bai-media: no render endpoint configured'));
+    var headers = {'Content-Type': 'application/json', 'Accept': 'text/html'};
+    var token = csrfToken();
+    if (token) headers['X-CSRFToken'] = token;
+    return fetch(endpoint, {
+      method: 'POST', credentials: 'same-origin', headers: headers,
+      body: JSON.stringify({media: media, result_id: String(resultId)})
+    }).then(function (response) {
+      if (!response.ok) throw new Error('bai-media: render endpoint answered ' + response.status);
+      return response.text();
+    }).then(function (html) {
+      if (container) insert(html, container);
+      return html;
+    });
+  }
+
+  BackendAI.Media = {
+    handle_all: handle_all, insert: insert, enhance: enhance, loadChunk: loadChunk,
+    assetRoot: assetRoot, chunks: {}, endpoint: BackendAI.Media && BackendAI.Media.endpoint
+  };
+
+  function start() {
+    enhance(document);
+    if (window.MutationObserver) {
+      new MutationObserver(function (records) {
+        for (var i = 0; i < records.length; i++) {
+          for (var j = 0; j < records[i].addedNodes.length; j++) enhance(records[i].addedNodes[j].parentNode || document);
+        }
+      }).observe(document.body, {childList: true, subtree: true});
+    }
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})(window, document);
