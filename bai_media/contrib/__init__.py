@@ -1,0 +1,1 @@
+"""Framework integrations: ``contrib.flask`` (an extension) and ``contrib.django`` (an app)."""

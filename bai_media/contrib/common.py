@@ -1,0 +1,65 @@
+"""What the Flask and Django integrations share, free of either framework.
+
+Both serve the installed assets from memory under ``<prefix>/assets/<hash>/`` when no
+``BACKENDAI_ASSET_ROOT`` is set (so a project works before it deploys to S3), and both answer
+the render endpoint used by the JavaScript ``BackendAI.Media.handle_all``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import formats
+from ..assets.contenttypes import content_type
+from ..renderer import Renderer
+
+ASSET_CACHE = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=4)
+def renderer_for(sanitizer: str) -> Renderer:
+    """One renderer per sanitizer engine, shared by all requests (renderers are thread-safe)."""
+    return Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def local_assets() -> tuple[str, dict[str, bytes], dict[str, Any]]:
+    """(hash, files, manifest) of the installed assets, built once in memory."""
+    import gzip
+
+    from ..assets.build import compile_assets, content_hash, make_manifest, source_files
+
+    outputs = compile_assets()
+    asset_hash = content_hash(outputs, source_files())
+    files = dict(outputs)
+    files.update({f"{name}.gz": gzip.compress(data, mtime=0) for name, data in outputs.items()})
+    return asset_hash, files, make_manifest(asset_hash, outputs)
+
+
+def local_asset(asset_hash: str, path: str) -> tuple[bytes, dict[str, str]] | None:
+    """Bytes and headers of one locally served asset, or None (unknown hash or file)."""
+    current, files, _ = local_assets()
+    if asset_hash != current or path not in files:
+        return None
+    ctype, encoding = content_type(path)
+    headers = {"Content-Type": ctype, "Cache-Control": ASSET_CACHE, "X-Content-Type-Options": "nosniff"}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return files[path], headers
+
+
+def render_value(value: Any, result_id: str, fmt: str, renderer: Renderer) -> Markup:
+    """The template helpers' work: media items, or any supported result format."""
+    if fmt == "media":
+        return renderer.handle_all(value, result_id)
+    return formats.render(value, fmt, str(result_id), renderer)
+
+
+def same_origin(origin: str | None, host_url: str) -> bool:
+    """A request's Origin header, when present, must be this site (CSRF defence for JSON APIs)."""
+    if not origin or origin == "null":
+        return origin is None
+    return origin.rstrip("/") == host_url.rstrip("/")

@@ -1,0 +1,95 @@
+"""Flask integration: ``BaiMedia(app)`` or ``BaiMedia().init_app(app)``.
+
+Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
+``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
+``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB).
+
+Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
+``value|bai_media(result_id, format="auto")``; all return ``Markup``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from markupsafe import Markup
+
+from ..assets.server import MAX_BODY, render_request
+from ..assets.tags import asset_tags
+from .common import local_asset, local_assets, render_value, renderer_for, same_origin
+
+blueprint = Blueprint("bai_media", __name__)
+
+
+class BaiMedia:
+    """The extension object; it keeps no app, so one instance can serve several apps."""
+
+    def __init__(self, app: Flask | None = None) -> None:
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
+        app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
+        app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
+        app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
+        app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
+        app.extensions["bai_media"] = self
+        app.add_template_global(bai_media_assets)
+        app.add_template_global(bai_media)
+        app.add_template_filter(bai_media_filter, "bai_media")
+        app.register_blueprint(blueprint, url_prefix=app.config["BAI_MEDIA_URL_PREFIX"])
+
+
+def _renderer() -> Any:
+    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+
+
+def asset_root() -> str:
+    """``BACKENDAI_ASSET_ROOT``, or this app's URL for the installed assets."""
+    configured = current_app.config["BACKENDAI_ASSET_ROOT"]
+    if configured:
+        return str(configured)
+    return url_for("bai_media.asset", asset_hash=local_assets()[0], path="x").rsplit("/", 1)[0]
+
+
+def bai_media_assets() -> Markup:
+    """The ``<link>`` and ``<script>`` tags, with SRI, pointing at the asset root."""
+    root = asset_root()
+    manifest = None if current_app.config["BACKENDAI_ASSET_ROOT"] else local_assets()[2]
+    endpoint = url_for("bai_media.render") if current_app.config["BAI_MEDIA_RENDER_ENDPOINT"] else None
+    return asset_tags(root, manifest, render_endpoint=endpoint)
+
+
+def bai_media(media: Any, result_id: str = "result", format: str = "media") -> Markup:
+    """Render media items (or, with ``format``, a Backend.AI result or Jupyter outputs)."""
+    return render_value(media, str(result_id), format, _renderer())
+
+
+def bai_media_filter(value: Any, result_id: str = "result", format: str = "auto") -> Markup:
+    return render_value(value, str(result_id), format, _renderer())
+
+
+@blueprint.post("/render")
+def render() -> Response:
+    """Render endpoint for ``BackendAI.Media.handle_all``: JSON in, sanitized fragment out."""
+    if not current_app.config["BAI_MEDIA_RENDER_ENDPOINT"]:
+        abort(404)
+    if not same_origin(request.headers.get("Origin"), request.host_url):
+        return Response("cross-origin request refused\n", 403, mimetype="text/plain")
+    length = request.content_length or 0
+    if length > current_app.config["BAI_MEDIA_MAX_BODY"]:
+        return Response("body too large\n", 413, mimetype="text/plain")
+    status, body = render_request(request.headers.get("Content-Type", ""), length, lambda n: request.get_data(cache=False)[:n], _renderer())
+    return Response(body, int(status), mimetype="text/html" if status == 200 else "text/plain")
+
+
+@blueprint.get("/assets/<asset_hash>/<path:path>")
+def asset(asset_hash: str, path: str) -> Response:
+    """The installed assets, built in memory, for apps without a deployed asset root."""
+    found = local_asset(asset_hash, path)
+    if found is None:
+        abort(404)
+    data, headers = found
+    return Response(data, 200, headers=headers)

@@ -1,0 +1,99 @@
+"""Django: the app, template tags, CSRF-protected endpoint and system check, via Django's test client."""
+
+from __future__ import annotations
+
+import django
+from django.conf import settings
+
+if not settings.configured:
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="test",
+        ALLOWED_HOSTS=["testserver"],
+        ROOT_URLCONF=__name__,
+        INSTALLED_APPS=["bai_media.contrib.django"],
+        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "OPTIONS": {}}],
+        DATABASES={},
+        USE_TZ=True,
+    )
+    django.setup()
+
+from django.core import checks  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.views.decorators.csrf import ensure_csrf_cookie  # noqa: E402
+
+from bai_media.contrib.common import local_assets  # noqa: E402
+
+from ..attacks import HTML_ATTACKS  # noqa: E402
+from ..html_checks import active_content  # noqa: E402
+
+TEMPLATE = """{% load bai_media %}<head>{% bai_media_assets %}</head><body>{{ note }}
+{% bai_media items "r" %}
+{{ result|bai_media:"run" }}</body>"""
+
+
+@ensure_csrf_cookie
+def page(request: HttpRequest) -> HttpResponse:
+    items = [["text/html", "<table class='dataframe'><tr><td>1</td></tr></table>"]] + [["text/html", a] for a in HTML_ATTACKS]
+    result = {"status": "finished", "exitCode": 0, "console": [["stdout", "\x1b[32mgreen\x1b[0m\n"]]}
+    html = engines["django"].from_string(TEMPLATE).render({"items": items, "result": result, "note": "<b>escaped</b>"}, request)
+    return HttpResponse(html)
+
+
+urlpatterns = [path("page", page), path("bai-media/", include("bai_media.contrib.django.urls"))]
+
+
+def test_page_renders_sanitized_fragments_with_asset_tags() -> None:
+    html = Client().get("/page").content.decode()
+    asset_hash = local_assets()[0]
+    assert f'<script src="/bai-media/assets/{asset_hash}/js/main.min.js" defer data-asset-root="/bai-media/assets/{asset_hash}"' in html
+    assert 'data-render-endpoint="/bai-media/render"' in html and html.count('integrity="sha384-') == 2
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in html
+    assert 'class="dataframe"' in html and '<span class="bai-ansi-fg-2">green</span>' in html
+    assert active_content(html.split("</head>", 1)[1]) == []
+
+
+def test_render_view_requires_the_csrf_token() -> None:
+    client = Client(enforce_csrf_checks=True)
+    payload = {"media": [["text/html", "<i>x</i><img src=x onerror=alert(1)>"]], "result_id": "live"}
+    assert client.post("/bai-media/render", payload, content_type="application/json").status_code == 403
+    client.get("/page")
+    token = client.cookies["csrftoken"].value
+    ok = client.post("/bai-media/render", payload, content_type="application/json", headers={"X-CSRFToken": token})
+    assert ok.status_code == 200 and 'id="live-0"' in ok.content.decode() and "onerror" not in ok.content.decode()
+    assert client.post("/bai-media/render", "media=x", content_type="application/x-www-form-urlencoded",
+                       headers={"X-CSRFToken": token}).status_code == 415
+
+
+def test_assets_view() -> None:
+    asset_hash = local_assets()[0]
+    response = Client().get(f"/bai-media/assets/{asset_hash}/css/bai-media.min.css")
+    assert response.status_code == 200 and response["Content-Type"] == "text/css; charset=utf-8"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert Client().get("/bai-media/assets/0000000000000000/css/bai-media.min.css").status_code == 404
+
+
+def test_configured_root_and_system_check() -> None:
+    with override_settings(BACKENDAI_ASSET_ROOT=None, DEBUG=False):
+        assert [m.id for m in checks.run_checks()] == ["bai_media.W001"]
+    with override_settings(BACKENDAI_ASSET_ROOT="https://cdn.example.org/bai/0123456789abcdef", DEBUG=False):
+        assert checks.run_checks() == []
+        html = Client().get("/page").content.decode()
+        assert 'src="https://cdn.example.org/bai/0123456789abcdef/js/main.min.js"' in html
+    with override_settings(BACKENDAI_ASSET_ROOT=None, DEBUG=True):
+        assert checks.run_checks() == []
+
+
+def test_tags_return_markup_safe_in_django() -> None:
+    from markupsafe import Markup
+
+    from bai_media.contrib.django.templatetags.bai_media import bai_media
+
+    out = bai_media([["text/plain", "<x>"]], "t")
+    assert isinstance(out, Markup) and "&lt;x&gt;" in out
+    rendered = engines["django"].from_string("{{ v }}").render({"v": out})
+    assert rendered == str(out)

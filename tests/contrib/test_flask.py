@@ -1,0 +1,84 @@
+"""Flask: a real app with the extension, through Flask's test client."""
+
+from __future__ import annotations
+
+
+import pytest
+from flask import Flask, render_template_string
+
+from bai_media.contrib.common import local_assets
+from bai_media.contrib.flask import BaiMedia
+
+from ..attacks import HTML_ATTACKS
+from ..html_checks import active_content
+
+PAGE = """<!doctype html><head>{{ bai_media_assets() }}</head><body>
+{{ note }}
+{{ bai_media(items, "r") }}
+{{ result|bai_media("run") }}
+</body>"""
+
+
+@pytest.fixture
+def app() -> Flask:
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+    ext = BaiMedia()
+    ext.init_app(app)
+
+    @app.get("/page")
+    def page() -> str:
+        items = [["text/html", "<table class='dataframe'><tr><td>1</td></tr></table>"]] + [["text/html", a] for a in HTML_ATTACKS]
+        result = {"status": "finished", "exitCode": 0, "console": [["stdout", "\x1b[31mred\x1b[0m\n"]]}
+        return render_template_string(PAGE, items=items, result=result, note="<b>escaped</b>")
+
+    return app
+
+
+def test_page_has_sanitized_fragments_assets_and_autoescape(app: Flask) -> None:
+    html = app.test_client().get("/page").get_data(as_text=True)
+    asset_hash = local_assets()[0]
+    assert f'<script src="/bai-media/assets/{asset_hash}/js/main.min.js" defer data-asset-root="/bai-media/assets/{asset_hash}"' in html
+    assert 'data-render-endpoint="/bai-media/render"' in html and html.count('integrity="sha384-') == 2
+    assert "&lt;b&gt;escaped&lt;/b&gt;" in html
+    assert 'class="dataframe"' in html and '<span class="bai-ansi-fg-1">red</span>' in html
+    body = html.split("</head>", 1)[1]
+    assert active_content(body) == []
+
+
+def test_configured_asset_root_is_used(app: Flask) -> None:
+    asset_hash = local_assets()[0]
+    app.config["BACKENDAI_ASSET_ROOT"] = f"https://cdn.example.org/bai/{asset_hash}"
+    html = app.test_client().get("/page").get_data(as_text=True)
+    assert f'href="https://cdn.example.org/bai/{asset_hash}/css/bai-media.min.css" integrity="sha384-' in html
+
+
+def test_render_endpoint(app: Flask) -> None:
+    client = app.test_client()
+    ok = client.post("/bai-media/render", json={"media": [["text/html", "<i>x</i><script>alert(1)</script>"]], "result_id": "live"})
+    assert ok.status_code == 200 and 'id="live-0"' in ok.get_data(as_text=True) and "<script>" not in ok.get_data(as_text=True)
+    assert client.post("/bai-media/render", data={"media": "x"}).status_code == 415
+    assert client.post("/bai-media/render", json={"media": []}, headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/bai-media/render", json={"nope": 1}).status_code == 400
+    app.config["BAI_MEDIA_MAX_BODY"] = 10
+    assert client.post("/bai-media/render", json={"media": [["text/plain", "long enough"]]}).status_code == 413
+
+
+def test_local_assets_are_served_immutable(app: Flask) -> None:
+    asset_hash = local_assets()[0]
+    client = app.test_client()
+    js = client.get(f"/bai-media/assets/{asset_hash}/js/main.min.js")
+    assert js.status_code == 200 and js.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert js.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get(f"/bai-media/assets/{asset_hash}/js/main.min.js.gz").headers["Content-Encoding"] == "gzip"
+    assert client.get("/bai-media/assets/0000000000000000/js/main.min.js").status_code == 404
+    assert client.get(f"/bai-media/assets/{asset_hash}/../../app.py").status_code == 404
+
+
+def test_one_extension_serves_several_apps() -> None:
+    ext = BaiMedia()
+    apps = [Flask(f"a{i}") for i in range(2)]
+    for app in apps:
+        ext.init_app(app)
+        assert app.extensions["bai_media"] is ext and "bai_media_assets" in app.jinja_env.globals
+    assert not hasattr(ext, "app")
