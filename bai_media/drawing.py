@@ -242,24 +242,22 @@ def timeline(state: CanvasState) -> tuple[float, dict[int, list[Frame]], dict[in
         return 0.0, {}, {}
     total = len(steps) * (STEP_MS + PAUSE_MS) - PAUSE_MS
     created: dict[int, int] = {}
-    history: dict[tuple[int, str], list[tuple[int, Any, Any]]] = {}
+    history: dict[int, dict[str, list[tuple[int, Any, Any]]]] = {}
     for index, step in enumerate(steps):
         for change in step:
             if change.prop == "create":
                 created.setdefault(change.oid, index)
-                for key in list(history):
-                    if key[0] == change.oid:  # re-created: earlier changes are moot
-                        del history[key]
+                history.pop(change.oid, None)  # re-created: earlier changes are moot
             else:
-                history.setdefault((change.oid, change.prop), []).append((index, change.old, change.new))
+                history.setdefault(change.oid, {}).setdefault(change.prop, []).append((index, change.old, change.new))
     frames: dict[int, list[Frame]] = {}
-    for (oid, prop), changes in history.items():
-        shape = state.objects.get(oid)
-        if shape is None:
+    for oid, props in history.items():
+        if oid not in state.objects:
             continue
-        stops: list[tuple[float, Any]] = [(0.0, changes[0][1])]
-        for index, old, new in changes:
-            start = index * (STEP_MS + PAUSE_MS)
-            stops += [(start, old), (start + STEP_MS, new)]
-        frames.setdefault(oid, []).append(Frame(prop, stops))
+        for prop, changes in props.items():
+            stops: list[tuple[float, Any]] = [(0.0, changes[0][1])]
+            for index, old, new in changes:
+                start = index * (STEP_MS + PAUSE_MS)
+                stops += [(start, old), (start + STEP_MS, new)]
+            frames.setdefault(oid, []).append(Frame(prop, stops))
     return float(total), frames, created

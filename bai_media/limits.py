@@ -19,6 +19,8 @@ class Limits:
     json_depth: int = 40
     drawing_bytes: int = 5_000_000
     drawing_commands: int = 200_000
+    drawing_objects: int = 10_000
+    drawing_steps: int = 2_000
     result_items: int = 10_000
 
 

@@ -88,11 +88,15 @@ def _css(shape: Shape, values: dict[str, Any], scale: float = 1.0, visible: bool
     return outer, inner
 
 
-def compose(state: CanvasState, animated: bool = True) -> tuple[list[Drawn], float]:
-    """Objects in paint order with their final CSS and, when animated, their keyframes."""
+def compose(state: CanvasState, animated: bool = True, max_objects: int | None = None) -> tuple[list[Drawn], float]:
+    """Objects in paint order with their final CSS and, when animated, their keyframes.
+
+    With ``max_objects``, only the most recent objects are drawn (the ones on top).
+    """
     total, frames, created = timeline(state) if animated else (0.0, {}, {})
     drawn: list[Drawn] = []
-    for index, oid in enumerate(state.order):
+    order = state.order[-max_objects:] if max_objects else state.order
+    for index, oid in enumerate(order):
         shape = state.objects[oid]
         outer, inner = _css(shape, shape.props)
         outer_frames: list[tuple[str, str]] = []
@@ -119,7 +123,7 @@ def compose(state: CanvasState, animated: bool = True) -> tuple[list[Drawn], flo
 
 
 def svg_for(state: CanvasState, ctx: RenderContext, animated: bool = True) -> str:
-    drawn, total = compose(state, animated)
+    drawn, total = compose(state, animated, ctx.limits.drawing_objects)
     return str(ctx.render("handlers/drawing.svg", state=state, drawn=drawn, total=round(total),
                           ease=EASE_OUT_QUAD, bg=rgba(state.bg)))
 
@@ -149,11 +153,16 @@ def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
             warnings.append(f"command {number}: {exc}")
     own: list[Markup] = []
     for state in touched.values():
+        if len(state.order) > ctx.limits.drawing_objects:
+            warnings.append(f"canvas {state.cid}: {len(state.order):,} objects; only the last {ctx.limits.drawing_objects:,} are drawn")
+        animated = 0 < len(state.steps) <= ctx.limits.drawing_steps
+        if len(state.steps) > ctx.limits.drawing_steps:
+            warnings.append(f"canvas {state.cid}: {len(state.steps):,} animation steps; shown without animation")
         # A separate static picture for reduced motion: the page evaluates the media query, which
         # also reaches users whose browser does not pass the preference into SVG images.
-        static = to_data_uri("image/svg+xml", svg_for(state, ctx, animated=False).encode()) if state.steps else None
-        inner = ctx.render("handlers/drawing.html", src=to_data_uri("image/svg+xml", svg_for(state, ctx).encode()),
-                           static_src=static, state=state)
+        static = to_data_uri("image/svg+xml", svg_for(state, ctx, animated=False).encode()) if animated else None
+        src = to_data_uri("image/svg+xml", svg_for(state, ctx, animated).encode())
+        inner = ctx.render("handlers/drawing.html", src=src, static_src=static, state=state)
         if state.element_id is None or state.element_id == ctx.element_id or state.element_id not in ctx.result.items:
             state.element_id = ctx.element_id
             own.append(inner)
