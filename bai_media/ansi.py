@@ -80,6 +80,10 @@ def _color256(n: int) -> int | str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+_SGR_SET = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 7: "inverse", 9: "strike"}
+_SGR_RESET = {22: ("bold", "dim"), 23: ("italic",), 24: ("underline",), 27: ("inverse",), 29: ("strike",)}
+
+
 def apply_sgr(style: Style, params: str) -> Style:
     """The style after one SGR sequence (``ESC [ params m``)."""
     codes = [int(p) if p.isdigit() else 0 for p in params.replace(":", ";").split(";")] if params else [0]
@@ -89,28 +93,10 @@ def apply_sgr(style: Style, params: str) -> Style:
         code = codes[i]
         if code == 0:
             style, changes = PLAIN._replace(link=style.link), {}
-        elif code == 1:
-            changes["bold"] = True
-        elif code == 2:
-            changes["dim"] = True
-        elif code == 3:
-            changes["italic"] = True
-        elif code == 4:
-            changes["underline"] = True
-        elif code == 7:
-            changes["inverse"] = True
-        elif code == 9:
-            changes["strike"] = True
-        elif code == 22:
-            changes["bold"] = changes["dim"] = False
-        elif code == 23:
-            changes["italic"] = False
-        elif code == 24:
-            changes["underline"] = False
-        elif code == 27:
-            changes["inverse"] = False
-        elif code == 29:
-            changes["strike"] = False
+        elif code in _SGR_SET:
+            changes[_SGR_SET[code]] = True
+        elif code in _SGR_RESET:
+            changes.update(dict.fromkeys(_SGR_RESET[code], False))
         elif 30 <= code <= 37 or 90 <= code <= 97:
             changes["fg"] = code - 30 if code < 90 else code - 82
         elif 40 <= code <= 47 or 100 <= code <= 107:

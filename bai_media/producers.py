@@ -169,14 +169,7 @@ class Turtle:
     def forward(self, distance: float) -> None:
         x = self.x + distance * math.sin(math.radians(self.angle))
         y = self.y - distance * math.cos(math.radians(self.angle))
-        x, y = round(x, 10), round(y, 10)
-        self.canvas.begin_group()
-        if self.pen:
-            self.canvas.line(self.x, self.y, x, y, color="#ff000080")
-        self.cursor.set_x(x)
-        self.cursor.set_y(y)
-        self.canvas.end_group()
-        self.x, self.y = x, y
+        self.setpos(round(x, 10), round(y, 10))
 
     def left(self, degrees: float) -> None:
         self.cursor.rotate(-degrees)
