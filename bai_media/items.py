@@ -47,3 +47,11 @@ class MediaItem:
     def family(self) -> str:
         """The top-level type (``image`` for ``image/png``), for CSS classes."""
         return self.type.partition("/")[0]
+
+
+INVALID_TYPE = "application/vnd.bai-media.invalid"
+
+
+def invalid(message: str) -> MediaItem:
+    """An item standing for input that could not be used: it renders as a visible error."""
+    return MediaItem(INVALID_TYPE, message)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from .items import BadItem, MediaItem
+from .items import BadItem, MediaItem, invalid
 from .limits import Limits, Truncated, truncate
 from .registry import Registry
 from .resources import static_dir, templates_dir
@@ -148,7 +148,7 @@ class Renderer:
     def handle_all(self, media: Any, result_id: Any, container: MediaResult | None = None) -> Markup:
         """Render ``media`` into ``container`` (a new one if None) and return the container's HTML."""
         result = container if container is not None else MediaResult(str(result_id), self)
-        result.render(media, str(result_id))
+        self.render_into(result, media, str(result_id), append=False)
         return Markup(result.__html__())
 
     def sanitize(self, html: str) -> Markup:
@@ -167,38 +167,46 @@ class Renderer:
 
     # -- machinery used by MediaResult --------------------------------------------------------
 
-    def render_into(self, result: MediaResult, media: Any, result_id: str, *, append: bool) -> Markup:
+    def render_into(self, result: MediaResult, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
+        """Render ``media`` into ``result``; returns the items whose elements changed."""
         state = result.state(result_id)
         if not append:
             state.handlers.clear()
             state.last_type = None
-            index = 0
-        else:
-            index = state.next_index
+        index = state.next_index if append else 0
         changed: dict[str, RenderedItem] = {}
-        for raw in self._items(media):
-            item, error = self._coerce(raw)
-            entry = self.registry.lookup(item.type) if item is not None else None
-            continuing = bool(
-                append and item is not None and entry is not None and entry.continues
-                and index > 0 and state.last_type == item.type
-            )
-            if continuing:
-                index -= 1
-            ctx = RenderContext(self, result, result_id, index, continuing)
-            inner = error if error is not None else self._run(item, entry, ctx)  # type: ignore[arg-type]
-            mtype = item.type if item is not None else "invalid"
-            classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *ctx.classes])
-            rendered = RenderedItem(ctx.element_id, mtype, classes, inner, result_id, index)
-            result.store(rendered)
-            for touched in ctx.touched:
-                changed[touched.element_id] = touched
+        items = self._items(media)
+        for count, raw in enumerate(items):
+            full = index >= self.limits.result_items
+            if full:  # one visible notice for the rest, rather than unbounded work or a silent cut
+                left = f"{len(items) - count:,} more items" if isinstance(items, (list, tuple)) else "More items"
+                raw = invalid(f"{left} not rendered: a result holds at most {self.limits.result_items:,}")
+            rendered, touched = self._render_one(result, result_id, raw, index, append)
+            for item in touched:
+                changed[item.element_id] = item
             changed.pop(rendered.element_id, None)
             changed[rendered.element_id] = rendered
-            state.last_type = mtype
-            index += 1
+            index = rendered.index + 1
+            if full:
+                break
         state.next_index = max(state.next_index, index) if not append else index
-        return Markup("").join(self.wrap(item) for item in changed.values())
+        return list(changed.values())
+
+    def _render_one(self, result: MediaResult, result_id: str, raw: Any, index: int, append: bool) -> tuple[RenderedItem, list[RenderedItem]]:
+        """One item into its element; a stream continuing the previous element reuses its index."""
+        state = result.state(result_id)
+        item, error = self._coerce(raw)
+        entry = self.registry.lookup(item.type) if item is not None else None
+        continuing = bool(append and item is not None and entry is not None and entry.continues
+                          and index > 0 and state.last_type == item.type)
+        ctx = RenderContext(self, result, result_id, index - 1 if continuing else index, continuing)
+        inner = error if error is not None else self._run(item, entry, ctx)  # type: ignore[arg-type]
+        mtype = item.type if item is not None else "invalid"
+        classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *ctx.classes])
+        rendered = RenderedItem(ctx.element_id, mtype, classes, inner, result_id, ctx.index)
+        result.store(rendered)
+        state.last_type = mtype
+        return rendered, ctx.touched
 
     def wrap(self, item: RenderedItem) -> Markup:
         return Markup(self.env.get_template("item.html").render(item=item))

@@ -55,11 +55,13 @@ class MediaResult:
 
     def render(self, media: Any, result_id: str | None = None) -> Markup:
         """Render ``media`` as items 0..n-1 of ``result_id``; returns the changed item elements."""
-        return self.renderer.render_into(self, media, self.result_id if result_id is None else result_id, append=False)
+        changed = self.renderer.render_into(self, media, self.result_id if result_id is None else result_id, append=False)
+        return Markup("").join(self.renderer.wrap(item) for item in changed)
 
     def extend(self, media: Any, result_id: str | None = None) -> Markup:
         """Append ``media`` after the items already rendered; returns the changed item elements."""
-        return self.renderer.render_into(self, media, self.result_id if result_id is None else result_id, append=True)
+        changed = self.renderer.render_into(self, media, self.result_id if result_id is None else result_id, append=True)
+        return Markup("").join(self.renderer.wrap(item) for item in changed)
 
     def store(self, item: RenderedItem) -> None:
         self.items[item.element_id] = item

@@ -15,7 +15,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 from markupsafe import Markup
@@ -178,7 +178,7 @@ def _allowed(tag: str, name: str) -> bool:
     return name in ALLOWED_ATTRIBUTES["*"] or name in ALLOWED_ATTRIBUTES.get(tag, ())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _nh3_cleaner() -> Callable[[str], str]:
     import nh3
 
@@ -195,7 +195,7 @@ def _nh3_cleaner() -> Callable[[str], str]:
     return cleaner.clean
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bleach_cleaner() -> Callable[[str], str]:
     try:
         import bleach
@@ -269,7 +269,7 @@ def _filter_math_attribute(tag: str, name: str, value: str) -> str | None:
     return value if _MATH_VALUE.match(value) else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mathml_cleaner() -> Callable[[str], str]:
     import nh3
 

@@ -130,7 +130,7 @@ class SeaweedFS(_Server):
             except Exception:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise TimeoutError(f"SeaweedFS not ready after {self.ready_timeout} s")
+                    raise TimeoutError(f"SeaweedFS not ready after {self.ready_timeout} s") from None
                 time.sleep(0.1)
 
     def log_tail(self) -> str:

@@ -10,7 +10,6 @@ import base64
 import io
 import json
 import math
-import struct
 import sys
 import wave
 from pathlib import Path

@@ -172,3 +172,11 @@ def test_plugins_register_through_entry_points(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(registry_module, "entry_points", lambda group: [EntryPoint()] if group == "bai_media.handlers" else [])
     assert "<i>demo</i>" in Renderer().handle_all([("application/x-demo", "")], "r")
+
+
+def test_items_beyond_the_result_limit_become_one_notice() -> None:
+    from bai_media import Limits
+
+    html = Renderer(limits=Limits(result_items=5)).handle_all([("text/plain", str(i)) for i in range(12)], "r")
+    assert item_divs(html) == [f"r-{i}" for i in range(6)]
+    assert "7 more items not rendered: a result holds at most 5" in html

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..handlers.session import COMPLETION, FILES, LOG, status_item
-from ..handlers.fallback import invalid
+from ..items import invalid
 from ..items import MediaItem
 from ..renderer import Renderer
 from .session import RunSession

@@ -20,7 +20,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..handlers.errors import ERROR_TYPE
-from ..handlers.fallback import invalid
+from ..items import invalid
 from ..items import MediaItem
 from ..registry import Registry
 from ..renderer import Renderer, default_renderer

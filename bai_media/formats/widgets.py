@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..handlers.fallback import invalid
+from ..items import invalid
 from ..handlers.session import status_item
 from ..items import MediaItem
 from ..renderer import Renderer, default_renderer

@@ -6,7 +6,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..items import MediaItem
+from ..items import INVALID_TYPE, MediaItem
 from ..registry import Registry
 from ..renderer import BadData, RenderContext
 
@@ -24,14 +24,6 @@ def data_size(data: Any) -> str:
 
 def render_unknown(item: MediaItem, ctx: RenderContext) -> Markup:
     return ctx.render("handlers/unknown.html", type=item.type[:200], size=data_size(item.data))
-
-
-INVALID_TYPE = "application/vnd.bai-media.invalid"
-
-
-def invalid(message: str) -> MediaItem:
-    """An item standing for input an adapter could not use: rendered as a visible error."""
-    return MediaItem(INVALID_TYPE, message)
 
 
 def render_invalid(item: MediaItem, ctx: RenderContext) -> Markup:

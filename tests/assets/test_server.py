@@ -96,4 +96,4 @@ def test_a_change_in_static_rebuilds_and_shows_on_reload(server: DevServer) -> N
     with urllib.request.urlopen(url(server, "/latest/css/bai-media.min.css")) as response:
         assert b"bai-media-rebuilt-marker" in response.read()
     with urllib.request.urlopen(url(server, "/")) as response:
-        assert f"/latest/css/bai-media.min.css" in response.read().decode()
+        assert "/latest/css/bai-media.min.css" in response.read().decode()

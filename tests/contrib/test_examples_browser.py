@@ -38,7 +38,7 @@ def example(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{request.param} example did not start: {(tmp_path / 'server.log').read_text()[-800:]}")
+                    raise RuntimeError(f"{request.param} example did not start: {(tmp_path / 'server.log').read_text()[-800:]}") from None
                 time.sleep(0.2)
         yield url
     finally:

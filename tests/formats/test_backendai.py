@@ -10,7 +10,6 @@ import pytest
 from bai_media.formats import BackendAISession, render
 from bai_media.producers import Canvas
 
-from ..drawing_fixtures import media
 
 
 def ids(html: str) -> list[str]:
