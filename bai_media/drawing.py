@@ -166,6 +166,7 @@ class CanvasState:
         if len(spec) - 1 < _SHAPE_ARGS[kind]:
             raise DrawingWarning(f"{kind} needs {_SHAPE_ARGS[kind]} arguments")
         a = spec[1:]
+        props: dict[str, Any]
         if kind == "line":
             props = {"x1": number(a[0]), "y1": number(a[1]), "x2": number(a[2]), "y2": number(a[3]), "color": color(a[4])}
             if self._fill is not None:

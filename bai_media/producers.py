@@ -160,11 +160,12 @@ class Turtle:
     def __init__(self, canvas: Canvas) -> None:
         self.canvas = canvas
         self.pen = True
-        self.angle = 90
+        self.angle: float = 90
         self.points: list[tuple[float, float]] = []
         w, h = canvas.width, canvas.height
         self.cursor = canvas.triangle(w / 2, h / 2, 12, 18, border=Colors.Red, fill="#ffc8c8ff", angle=self.angle)
-        self.x, self.y = w / 2, h / 2
+        self.x: float = w / 2
+        self.y: float = h / 2
 
     def forward(self, distance: float) -> None:
         x = self.x + distance * math.sin(math.radians(self.angle))

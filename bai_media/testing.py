@@ -244,7 +244,11 @@ class PageLoader:
                 route.abort()
 
         context.route("**/*", route)
-        page.on("dialog", lambda d: (report.dialogs.append(d.message), d.dismiss()))
+        def dialog(d: Any) -> None:
+            report.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
         page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: report.page_errors.append(str(e)))
         page.on("request", lambda r: report.requests.append(r.url))

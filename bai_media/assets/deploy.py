@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -147,8 +148,9 @@ def _remote_sha(client: Any, bucket: str, key: str) -> str | None:
     return head.get("Metadata", {}).get("sha256")
 
 
-def _put(client: Any, bucket: str, item: Upload) -> None:
-    extra: dict[str, Any] = {"ContentType": item.content_type, "CacheControl": IMMUTABLE, "Metadata": {"sha256": item.sha256}}
+def _put(client: Any, bucket: str, item: Upload, **metadata: str) -> None:
+    extra: dict[str, Any] = {"ContentType": item.content_type, "CacheControl": IMMUTABLE,
+                             "Metadata": {"sha256": item.sha256, **metadata}}
     if item.encoding:
         extra["ContentEncoding"] = item.encoding
     client.put_object(Bucket=bucket, Key=item.key, Body=item.path.read_bytes(), **extra)
@@ -181,7 +183,8 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
         _upload_all(client, bucket, uploads, report, jobs, dry_run, tell, endpoint, total)
         if not dry_run:
             try:
-                _put(client, bucket, manifest)
+                # S3's LastModified has whole seconds; prune orders deploys by this instead.
+                _put(client, bucket, manifest, deployed=str(time.time_ns()))
             except Exception as exc:
                 report.failed.append(manifest.key)
                 raise DeployError(_summary(_describe(exc, bucket, endpoint), report, total), report) from exc
@@ -237,18 +240,21 @@ def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry
     """Delete remote hash folders beyond the ``keep`` newest (by manifest time); never ``current``."""
     base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
     paginator = client.get_paginator("list_objects_v2")
-    folders: dict[str, Any] = {}
+    folders: dict[str, int] = {}
     for page in paginator.paginate(Bucket=bucket, Prefix=base, Delimiter="/"):
         for common in page.get("CommonPrefixes", []):
             name = common["Prefix"][len(base):].rstrip("/")
             if HASH_DIR.match(name):
-                folders[name] = None
+                folders[name] = -1
     for name in folders:
         try:
-            folders[name] = client.head_object(Bucket=bucket, Key=f"{base}{name}/{MANIFEST}")["LastModified"]
+            head = client.head_object(Bucket=bucket, Key=f"{base}{name}/{MANIFEST}")
         except Exception:
-            folders[name] = None  # incomplete folder: oldest of all
-    ordered = sorted(folders, key=lambda n: (n == current, folders[n] is not None, folders[n] or 0), reverse=True)
+            folders[name] = -1  # incomplete folder: oldest of all
+            continue
+        deployed = head.get("Metadata", {}).get("deployed", "")
+        folders[name] = int(deployed) if deployed.isdigit() else int(head["LastModified"].timestamp() * 1e9)
+    ordered = sorted(folders, key=lambda n: (n == current, folders[n]), reverse=True)
     doomed = [name for name in ordered[max(keep, 1):] if name != current]
     for name in doomed if not dry_run else []:
         keys = [obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/") for obj in page.get("Contents", [])]

@@ -23,7 +23,8 @@ __all__ = ["FORMATS", "BackendAISession", "RunSession", "UnklearnSession", "Widg
 
 
 def _looks_backendai(obj: Mapping[str, Any]) -> bool:
-    inner = obj.get("result") if isinstance(obj.get("result"), Mapping) else obj
+    result = obj.get("result")
+    inner: Mapping[str, Any] = result if isinstance(result, Mapping) else obj
     return "console" in inner or "runId" in inner or any(key in inner for key in backendai.V1_KEYS) or "status" in inner
 
 

@@ -42,7 +42,7 @@ def output_item(output: Any, registry: Registry) -> Any:
         return output
     kind = output.get("output_type")
     if kind == "stream":
-        name = output.get("name") if output.get("name") in ("stdout", "stderr") else "stdout"
+        name = str(output.get("name")) if output.get("name") in ("stdout", "stderr") else "stdout"
         return MediaItem(name, join_text(output.get("text", "")))
     if kind in ("display_data", "execute_result", "update_display_data"):
         bundle = output.get("data")
@@ -52,7 +52,8 @@ def output_item(output: Any, registry: Registry) -> Any:
         assert mime is not None
         value = bundle[mime]
         data = join_text(value) if _TEXT_JOINED.match(mime) or mime.startswith("image/") else value
-        metadata = output.get("metadata") if isinstance(output.get("metadata"), Mapping) else {}
+        raw_meta = output.get("metadata")
+        metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
         return MediaItem(mime.lower(), data, metadata)
     if kind == "error":
         return MediaItem(ERROR_TYPE, {"ename": output.get("ename"), "evalue": output.get("evalue"),
@@ -76,7 +77,8 @@ class Cell:
 
 
 def _language(nb: Mapping[str, Any]) -> str:
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), Mapping) else {}
+    raw_meta = nb.get("metadata")
+    meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
     for key in ("language_info", "kernelspec"):
         info = meta.get(key)
         if isinstance(info, Mapping):
@@ -145,7 +147,8 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Mar
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
             outputs = output_items(raw.get("outputs", []), renderer.registry)
-            raw_outputs = raw.get("outputs") if isinstance(raw.get("outputs"), list) else []
+            listed = raw.get("outputs")
+            raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)
             rendered = renderer.handle_all(outputs, f"{rid}-out") if outputs else None
             cells.append(Cell("code", prompt, _highlight(source, language, renderer), rendered, prompt if has_result else ""))

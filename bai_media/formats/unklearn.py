@@ -31,7 +31,8 @@ def normalize(event: Any) -> tuple[str, Mapping[str, Any]]:
     """(event name, payload) for either shape; the payload may sit under ``data``."""
     if not isinstance(event, Mapping):
         return "invalid", {}
-    payload = event.get("data") if isinstance(event.get("data"), Mapping) else event
+    data = event.get("data")
+    payload: Mapping[str, Any] = data if isinstance(data, Mapping) else event
     name = event.get("event") or event.get("type")
     if not isinstance(name, str):
         name = "cell_result" if ("output" in payload or "error" in payload) else "unknown"

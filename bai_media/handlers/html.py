@@ -11,11 +11,9 @@ from ..renderer import RenderContext
 
 
 def render_html(item: MediaItem, ctx: RenderContext) -> Markup:
-    source = ctx.truncate(ctx.text(item.data), ctx.limits.html_chars)
-    cut = 0
-    if isinstance(source, Truncated):
-        # Cutting markup mid-way is harmless: the sanitizer closes what was left open.
-        source, cut = source.head, source.cut
+    fitted = ctx.truncate(ctx.text(item.data), ctx.limits.html_chars)
+    # Cutting markup mid-way is harmless: the sanitizer closes what was left open.
+    source, cut = (fitted.head, fitted.cut) if isinstance(fitted, Truncated) else (fitted, 0)
     return ctx.render("handlers/html.html", html=ctx.sanitize(source), cut=cut)
 
 

@@ -52,7 +52,7 @@ def build(value: Any, key: str | None, depth: int, max_depth: int, budget: _Budg
         if depth >= max_depth:
             node.more = len(value)
             return node
-        pairs = value.items() if is_dict else enumerate(value)
+        pairs: Any = value.items() if isinstance(value, dict) else enumerate(value)
         for i, (child_key, child) in enumerate(pairs):
             if budget.left <= 0:
                 node.more = len(value) - i

@@ -61,10 +61,8 @@ def _protect_math(text: str, token: str) -> tuple[str, list[tuple[str, bool]]]:
 
 
 def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
-    source = ctx.truncate(ctx.text(item.data))
-    cut = 0
-    if not isinstance(source, str):
-        source, cut = source.head, source.cut
+    fitted = ctx.truncate(ctx.text(item.data))
+    source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut)
     token = "BAIMATH" + secrets.token_hex(6).upper()
     protected, spans = _protect_math(source, token)
     html = _converter().reset().convert(protected)

@@ -50,7 +50,8 @@ def render_status(item: MediaItem, ctx: RenderContext) -> Markup:
         exit_code = None
     elif exit_code != 0 and kind == "ok":
         kind = "error"
-    options = data.get("options") if isinstance(data.get("options"), Mapping) else {}
+    raw_options = data.get("options")
+    options: Mapping[str, Any] = raw_options if isinstance(raw_options, Mapping) else {}
     ctx.classes.append(f"bai-media-status-{kind}")
     return ctx.render(
         "handlers/status.html", status=status, words=words, kind=kind, exit_code=exit_code,
