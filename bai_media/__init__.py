@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .assets.tags import asset_tags
 from .items import BadItem, MediaItem
 from .limits import Limits
 from .registry import Registry
@@ -26,6 +27,7 @@ __all__ = [
     "RenderContext",
     "Renderer",
     "__version__",
+    "asset_tags",
     "default_renderer",
     "handle_all",
     "sanitize_html",
