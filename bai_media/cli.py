@@ -110,7 +110,8 @@ def _target(source: str, output: str | None, many: bool) -> str:
     return output or str(Path(source).with_suffix(".html"))
 
 
-def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None) -> str:
+def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
+                asset_root: str | None = None) -> str:
     """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
     from . import formats
     from .renderer import Renderer
@@ -120,7 +121,12 @@ def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: s
     name = "stdin" if source == "-" else Path(source).stem
     used = formats.detect(data) if fmt == "auto" else fmt
     html = formats.render(data, used, name, renderer)
-    text = str(html) if fragment else renderer.render_page(html, title=title or name)
+    head = None
+    if asset_root:
+        from .assets.tags import asset_tags
+
+        head = asset_tags(asset_root)
+    text = str(html) if fragment else renderer.render_page(html, title=title or name, head=head)
     if target == "-":
         click.echo(text)
     else:
@@ -128,7 +134,7 @@ def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: s
     return used
 
 
-def _render_one(args: tuple[str, str, str, bool, str, str | None]) -> tuple[str, str | None, str]:
+def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -> tuple[str, str | None, str]:
     source = args[0]
     try:
         return source, render_file(*args), ""
@@ -147,9 +153,12 @@ def _render_one(args: tuple[str, str, str, bool, str, str | None]) -> tuple[str,
 @click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")
 @click.option("--title", default=None, help="Page title. Default: the input file name.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs. Default: CPU count.")
+@click.option("--asset-root", default=None, metavar="URL",
+              help="Link the CSS and JS from this asset root (e.g. BACKENDAI_ASSET_ROOT) instead of inlining the CSS.")
 @one_line_errors
-def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None, jobs: int | None) -> None:
-    """Render INPUT files to safe, standalone HTML pages (CSS inlined, no script).
+def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None,
+           jobs: int | None, asset_root: str | None) -> None:
+    """Render INPUT files to safe HTML pages: standalone (CSS inlined, no script) by default.
 
     INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
     events, interactive-widgets frames), a notebook (.ipynb), a folder of those, or '-' for
@@ -163,7 +172,7 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
         Path(output).mkdir(parents=True, exist_ok=True)
     if many and "-" in sources:
         raise CliError("'-' (stdin) cannot be combined with other inputs")
-    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title) for s in sources]
+    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root) for s in sources]
     if not many:
         source, target = tasks[0][0], tasks[0][1]
         render_file(*tasks[0])
@@ -178,7 +187,7 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
         raise click.exceptions.Exit(1)
 
 
-def _batch(tasks: list[tuple[str, str, str, bool, str, str | None]], jobs: int | None) -> list[tuple[str, str]]:
+def _batch(tasks: list[tuple[str, str, str, bool, str, str | None, str | None]], jobs: int | None) -> list[tuple[str, str]]:
     from concurrent.futures import ProcessPoolExecutor
 
     failures: list[tuple[str, str]] = []

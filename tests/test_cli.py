@@ -52,3 +52,15 @@ def test_help_texts_name_every_command() -> None:
     assert "render" in result.output
     result = CliRunner().invoke(main, ["render", "--help"])
     assert "--fragment" in result.output and "--sanitizer" in result.output
+
+
+def test_render_can_link_the_assets_instead_of_inlining(tmp_path: Path) -> None:
+    src = tmp_path / "a.json"
+    src.write_text('[["text/plain", "x"]]')
+    result = CliRunner().invoke(main, ["render", str(src), "--asset-root", "https://cdn.example.org/bai/0123456789abcdef"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "a.html").read_text()
+    assert '<link rel="stylesheet" href="https://cdn.example.org/bai/0123456789abcdef/css/bai-media.min.css"' in page
+    assert "<style>" not in page
+    bad = CliRunner().invoke(main, ["render", str(src), "--asset-root", "javascript:alert(1)"])
+    assert bad.exit_code == 1 and "is not an http(s) URL or a path" in bad.stderr
