@@ -66,7 +66,7 @@ class DevServer:
 
     def _rebuild(self) -> BuildResult:
         result = build(self.out, self.static)
-        self.say(f"built assets/{result.hash}")
+        self.say(f"built {result.path}")
         return result
 
     def rebuild(self) -> None:

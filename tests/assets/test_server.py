@@ -97,3 +97,31 @@ def test_a_change_in_static_rebuilds_and_shows_on_reload(server: DevServer) -> N
         assert b"bai-media-rebuilt-marker" in response.read()
     with urllib.request.urlopen(url(server, "/")) as response:
         assert "/latest/css/bai-media.min.css" in response.read().decode()
+
+
+def test_the_serve_command_starts_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from bai_media.testing import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bai_media.cli", "serve", "--port", str(port), "--out", str(tmp_path)],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert json.loads(response.read())["builds"] == 1
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        assert proc.stderr is not None and f"serving on http://127.0.0.1:{port}/" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
