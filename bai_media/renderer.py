@@ -142,6 +142,7 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["thousands"] = lambda n: f"{n:,}"
+        self._inline_css: Markup | None = None
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -161,8 +162,9 @@ class Renderer:
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
         if head is None:
-            css = "\n".join(page_css())
-            head = Markup("<style>%s</style>") % Markup(css.replace("</", "<\\/"))
+            if self._inline_css is None:  # read once per renderer; batch renders make many pages
+                self._inline_css = Markup("<style>%s</style>") % Markup("\n".join(page_css()).replace("</", "<\\/"))
+            head = self._inline_css
         return self.env.get_template("page.html").render(title=title, body=body, head=head)
 
     # -- machinery used by MediaResult --------------------------------------------------------
