@@ -156,9 +156,6 @@ class Renderer:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
         return sanitize_html(html, self.sanitizer)
 
-    def result(self, result_id: Any) -> MediaResult:
-        return MediaResult(str(result_id), self)
-
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
         if head is None:

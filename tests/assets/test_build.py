@@ -42,10 +42,7 @@ def test_one_byte_of_any_source_changes_the_hash(tmp_path: Path, static: Path, n
     index = {"start": 0, "middle": len(data) // 2, "end": len(data) - 1}[where]
     data[index] = data[index] ^ 0x01 if data[index] not in b"\n " else ord("\t")
     (static / name).write_bytes(bytes(data))
-    try:
-        after = build(tmp_path / "after", static).hash
-    except Exception:  # a flipped byte may break the syntax; that is a change too, just louder
-        return
+    after = build(tmp_path / "after", static).hash
     assert after != before
 
 
