@@ -2,20 +2,20 @@
 # Install everything the tests need into a venv and run every test. Arguments go to pytest.
 #   bash scripts/test.sh            # all tests
 #   bash scripts/test.sh -k ansi    # a subset
-# Browser tests need Debian's chromium at /usr/bin/chromium; run as root, this installs it.
+# Browser and store tests need Debian's chromium and redis-server; run as root, this installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${BAI_MEDIA_VENV:-.venv}
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
 "$venv/bin/python" -c 'import bai_media, pytest, playwright, nh3, bleach' # fail here, clearly, if the install did not
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/redis-server ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing Debian chromium for the browser tests..." >&2
+    echo "installing Debian chromium and redis-server for the browser and store tests..." >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver redis-server >/dev/null
   else
-    echo "note: /usr/bin/chromium is missing; browser tests will be skipped (apt-get install chromium)" >&2
+    echo "note: /usr/bin/chromium or /usr/bin/redis-server is missing; their tests will be skipped (apt-get install chromium redis-server)" >&2
   fi
 fi
 exec "$venv/bin/python" -m pytest "$@"

@@ -59,3 +59,47 @@ def load_page(chromium: Any) -> Iterator[PageLoader]:
     finally:
         loader.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server on 127.0.0.1, a free port, no persistence; stopped after the session."""
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    need(Path(server).exists(), "redis-server (Debian package redis-server)")
+    try:
+        import redis
+    except ImportError:
+        need(False, "the redis package")
+    port = free_port()
+    proc = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--protected-mode", "yes", "--daemonize", "no", "--logfile", ""],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if proc.poll() is not None:
+                    pytest.fail(f"redis-server exited with {proc.returncode}")
+                time.sleep(0.025)
+        else:
+            pytest.fail("redis-server did not answer within 5 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
