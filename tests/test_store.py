@@ -83,7 +83,7 @@ def test_memory_store_is_a_bounded_lru() -> None:
     store.set("d", b"1")
     assert store.get("b") is None and store.get("a") == b"1"
     store.set("big", b"x" * 9)
-    assert [k for k in "acd" if store.get(k)] == ["d"]  # oldest evicted until 10 bytes fit
+    assert [k for k in "acd" if store.get(k)] == ["a"]  # least recently used evicted until 10 bytes fit
     store.set("huge", b"x" * 11)
     assert store.get("huge") is None and store.get("big") == b"x" * 9
 
