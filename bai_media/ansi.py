@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -235,6 +235,17 @@ def _render_run(style: Style, text: str) -> str:
     return str(body)
 
 
+def _rle(styles: list[Style]) -> list[list[Any]]:
+    """Per-cell styles as [style, count] runs, so a saved line is not one style per character."""
+    runs: list[list[Any]] = []
+    for style in styles:
+        if runs and runs[-1][0] == list(style):
+            runs[-1][1] += 1
+        else:
+            runs.append([list(style), 1])
+    return runs
+
+
 class _Line:
     """The line under the cursor: appended runs, or per-cell lists once something overwrites."""
 
@@ -286,6 +297,23 @@ class _Line:
                 self.styles.extend([style] * len(text))
             self.runs = []
 
+    def to_json(self) -> dict[str, Any]:
+        if self.chars is None:
+            return {"runs": [[list(style), text] for style, text in self.runs], "cursor": self.cursor, "length": self.length}
+        assert self.styles is not None
+        return {"cells": "".join(self.chars), "styles": _rle(self.styles), "cursor": self.cursor, "length": self.length}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Line:
+        line = cls()
+        line.cursor, line.length = int(data["cursor"]), int(data["length"])
+        if "cells" in data:
+            line.chars = list(data["cells"])
+            line.styles = [Style(*style) for style, count in data["styles"] for _ in range(count)]
+        else:
+            line.runs = [(Style(*style), text) for style, text in data["runs"]]
+        return line
+
     def to_runs(self) -> list[tuple[Style, str]]:
         if self.chars is None:
             return self.runs
@@ -316,6 +344,22 @@ class Terminal:
         self.tail_chars = 0
         self.cut_chars = 0
         self._pending_escape = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything later chunks build on, as JSON; bounded by ``budget`` like the output."""
+        return {"budget": self.budget, "style": list(self.style), "line": self.line.to_json(), "head": self.head,
+                "head_chars": self.head_chars, "tail": [list(entry) for entry in self.tail],
+                "tail_chars": self.tail_chars, "cut_chars": self.cut_chars, "pending": self._pending_escape}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Terminal:
+        term = cls(int(data["budget"]))
+        term.style, term.line = Style(*data["style"]), _Line.from_json(data["line"])
+        term.head, term.head_chars = list(data["head"]), int(data["head_chars"])
+        term.tail = deque((html, int(size)) for html, size in data["tail"])
+        term.tail_chars, term.cut_chars = int(data["tail_chars"]), int(data["cut_chars"])
+        term._pending_escape = str(data["pending"])
+        return term
 
     def feed(self, text: str) -> None:
         if self._pending_escape:

@@ -71,6 +71,12 @@ class Shape:
         return "M " + " L ".join(f"{_n(x)} {_n(y)}" for x, y in p["points"]) + " Z"
 
 
+def _props_json(props: dict[str, Any]) -> dict[str, Any]:
+    if "points" in props:
+        return {**props, "points": [list(p) for p in props["points"]]}
+    return props
+
+
 def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
@@ -102,6 +108,36 @@ class CanvasState:
     _group: list[Change] | None = None
     _fill: tuple[str, list[tuple[float, float]]] | None = None
     _next_internal: int = -1
+
+    def to_json(self) -> dict[str, Any]:
+        """The canvas as JSON for a saved run; bounded by the drawing limits like the picture."""
+        def change(c: Change) -> list[Any]:
+            return [c.oid, c.prop, c.old, c.new]
+
+        return {
+            "cid": self.cid, "width": self.width, "height": self.height, "bg": self.bg, "fg": self.fg,
+            "objects": [[s.oid, s.kind, _props_json(s.props), s.fill_polygon] for s in self.objects.values()],
+            "order": self.order, "animate": self.animate, "element_id": self.element_id,
+            "steps": [[change(c) for c in step] for step in self.steps],
+            "group": None if self._group is None else [change(c) for c in self._group],
+            "fill": None if self._fill is None else [self._fill[0], [list(p) for p in self._fill[1]]],
+            "next_internal": self._next_internal,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CanvasState:
+        state = cls(int(data["cid"]), float(data["width"]), float(data["height"]), str(data["bg"]), str(data["fg"]))
+        for oid, kind, props, fill_polygon in data["objects"]:
+            if "points" in props:
+                props = {**props, "points": [tuple(p) for p in props["points"]]}
+            state.objects[int(oid)] = Shape(int(oid), kind, props, bool(fill_polygon))
+        state.order = [int(oid) for oid in data["order"]]
+        state.animate, state.element_id = bool(data["animate"]), data["element_id"]
+        state.steps = [[Change(*c) for c in step] for step in data["steps"]]
+        state._group = None if data["group"] is None else [Change(*c) for c in data["group"]]
+        state._fill = None if data["fill"] is None else (data["fill"][0], [tuple(p) for p in data["fill"][1]])
+        state._next_internal = int(data["next_internal"])
+        return state
 
     def begin_delta(self) -> None:
         """Start a new delta: the previous delta's steps are history now."""

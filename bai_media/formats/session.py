@@ -32,6 +32,22 @@ class RunSession:
             changed += self.status.render([status])
         return changed
 
+    def to_state(self) -> dict[str, Any]:
+        """The run's saved state (see :meth:`MediaResult.to_state`), JSON-serialisable."""
+        return {"run_id": self.run_id, "result": self.result.to_state(), "status": self.status.to_state()}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], renderer: Renderer | None = None) -> RunSession:
+        session = cls.__new__(cls)
+        session.renderer = renderer or default_renderer()
+        try:
+            session.run_id = str(state["run_id"])
+            session.result = MediaResult.from_state(state["result"], session.renderer)
+            session.status = MediaResult.from_state(state["status"], session.renderer)
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"saved run state is malformed ({type(exc).__name__})") from exc
+        return session
+
     def __html__(self) -> str:
         return str(self.renderer.env.get_template("run.html").render(
             run_id=self.run_id, items=Markup(self.result.__html__()),
