@@ -13,7 +13,6 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ from markupsafe import Markup
 
 from ..renderer import Renderer
 from ..resources import resource_dir, static_dir, templates_dir
+from ..contrib.runs import MAX_BODY, Answer, RunService, parse_payload, read_body
+from ..store import MemoryStore
 from .build import BuildResult, build
 from .contenttypes import content_type
 from .tags import asset_tags
@@ -35,7 +36,12 @@ STRICT_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "media-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-MAX_BODY = 10_000_000
+
+
+class _Server(ThreadingHTTPServer):
+    """A listen backlog that holds a browser's burst (the standard library's is 5)."""
+
+    request_queue_size = 128
 
 
 def showcase_media() -> Any:
@@ -60,7 +66,8 @@ class DevServer:
         self.build: BuildResult = self._rebuild()
         self.renderer = Renderer()
         self.builds = 1
-        self.httpd = ThreadingHTTPServer((host, port), self._handler())
+        self.runs = RunService(self.renderer, MemoryStore())
+        self.httpd = _Server((host, port), self._handler())
         self.port = self.httpd.server_address[1]
         self._threads: list[threading.Thread] = []
 
@@ -78,6 +85,7 @@ class DevServer:
             return
         with self._lock:
             self.build, self.renderer = result, Renderer()
+            self.runs = RunService(self.renderer, self.runs.store)
             self.builds += 1
 
     def start(self) -> DevServer:
@@ -164,28 +172,14 @@ class DevServer:
                 if urlsplit(self.path).path != "/render":
                     self._send(404, b"not found\n", "text/plain; charset=utf-8")
                     return
-                status, body = render_request(
-                    self.headers.get("Content-Type", ""), int(self.headers.get("Content-Length") or 0), self.rfile.read,
-                    server.renderer)
-                self._send(status, body.encode(), "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8")
+                length = self.headers.get("Content-Length")
+                if length is None or not length.isdigit():  # no chunked decoding here: refuse plainly
+                    self._send(411, b"a Content-Length is required\n", "text/plain; charset=utf-8")
+                    return
+                body = read_body(self.headers.get("Content-Type", ""), int(length), self.rfile.read, MAX_BODY)
+                payload = parse_payload(body) if isinstance(body, bytes) else body
+                # One local developer: one scope, so continued results work without sessions.
+                answer = payload if isinstance(payload, Answer) else server.runs.answer(payload, "dev-server")
+                self._send(answer.status, answer.body.encode(), answer.content_type)
 
         return Handler
-
-
-def render_request(ctype: str, length: int, read: Callable[[int], bytes], renderer: Renderer) -> tuple[int, str]:
-    """The render endpoint, shared by the dev server and the framework helpers.
-
-    Only ``application/json`` bodies are accepted: a cross-site form cannot send that type
-    without a CORS preflight, which this endpoint never answers.
-    """
-    if ctype.split(";")[0].strip().lower() != "application/json":
-        return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected application/json\n"
-    if length <= 0 or length > MAX_BODY:
-        return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body must be 1 to {MAX_BODY} bytes\n"
-    try:
-        payload = json.loads(read(length))
-    except ValueError:
-        return HTTPStatus.BAD_REQUEST, "body is not valid JSON\n"
-    if not isinstance(payload, dict) or "media" not in payload:
-        return HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "..."}\n'
-    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], payload.get("result_id") or "result"))

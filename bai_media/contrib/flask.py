@@ -2,7 +2,9 @@
 
 Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
 ``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
-``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB).
+``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB), ``BAI_MEDIA_STATE_STORE``
+("memory://"; or "redis://host:port/db" to continue runs across worker processes and machines),
+``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs Flask sessions (``SECRET_KEY``).
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
 ``value|bai_media(result_id, format="auto")``; all return ``Markup``.
@@ -10,14 +12,16 @@ Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the fi
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, request, session, url_for
 from markupsafe import Markup
 
-from ..assets.server import MAX_BODY, render_request
 from ..assets.tags import asset_tags
+from ..store import DEFAULT_TTL, from_url
 from .common import local_asset, local_assets, render_value, renderer_for, same_origin
+from .runs import MAX_BODY, SCOPE_KEY, Answer, RunService, parse_payload, read_body
 
 blueprint = Blueprint("bai_media", __name__)
 
@@ -35,6 +39,8 @@ class BaiMedia:
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
+        app.config.setdefault("BAI_MEDIA_STATE_STORE", "memory://")
+        app.config.setdefault("BAI_MEDIA_STATE_TTL", DEFAULT_TTL)
         app.extensions["bai_media"] = self
         app.add_template_global(bai_media_assets)
         app.add_template_global(bai_media)
@@ -44,6 +50,25 @@ class BaiMedia:
 
 def _renderer() -> Any:
     return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+
+
+def _service() -> RunService:
+    """This app's run service, made on first use (so config set after init_app counts)."""
+    services: dict[Any, RunService] = current_app.extensions.setdefault("bai_media_services", {})
+    config = current_app.config
+    key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
+    if key not in services:
+        services[key] = RunService(_renderer(), from_url(config["BAI_MEDIA_STATE_STORE"]), float(config["BAI_MEDIA_STATE_TTL"]))
+    return services[key]
+
+
+def _scope() -> str | None:
+    """The visitor's random scope token, kept in their signed session; None without sessions."""
+    if not current_app.secret_key:
+        return None
+    if SCOPE_KEY not in session:
+        session[SCOPE_KEY] = secrets.token_urlsafe(24)
+    return str(session[SCOPE_KEY])
 
 
 def asset_root() -> str:
@@ -78,11 +103,11 @@ def render() -> Response:
         abort(404)
     if not same_origin(request.headers.get("Origin"), request.host_url):
         return Response("cross-origin request refused\n", 403, mimetype="text/plain")
-    length = request.content_length or 0
-    if length > current_app.config["BAI_MEDIA_MAX_BODY"]:
-        return Response("body too large\n", 413, mimetype="text/plain")
-    status, body = render_request(request.headers.get("Content-Type", ""), length, lambda n: request.get_data(cache=False)[:n], _renderer())
-    return Response(body, int(status), mimetype="text/html" if status == 200 else "text/plain")
+    body = read_body(request.headers.get("Content-Type", ""), request.content_length, request.stream.read,
+                     current_app.config["BAI_MEDIA_MAX_BODY"])
+    payload = parse_payload(body) if isinstance(body, bytes) else body
+    answer = payload if isinstance(payload, Answer) else _service().answer(payload, _scope())
+    return Response(answer.body, int(answer.status), content_type=answer.content_type)
 
 
 @blueprint.get("/assets/<asset_hash>/<path:path>")

@@ -1,7 +1,10 @@
 """Django integration: add ``"bai_media.contrib.django"`` to INSTALLED_APPS.
 
 Settings, read lazily: ``BACKENDAI_ASSET_ROOT`` (unset: the installed assets are served by the
-app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3").
+app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3"),
+``BAI_MEDIA_MAX_BODY`` (10 MB, for the render endpoint, above DATA_UPLOAD_MAX_MEMORY_SIZE),
+``BAI_MEDIA_STATE_STORE`` ("memory://", "redis://host:port/db" or "django-cache://alias") and
+``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs SessionMiddleware.
 Templates: ``{% load bai_media %}``, ``{% bai_media_assets %}``, ``{% bai_media media "id" %}``
 and the filter ``{{ value|bai_media:"id" }}``; all return ``Markup`` (safe in Django and Jinja2).
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -9,11 +10,28 @@ from django.urls import NoReverseMatch, reverse
 
 from ...assets.tags import asset_tags
 from ...renderer import Renderer
+from ...store import DEFAULT_TTL, from_url
 from ..common import local_assets, renderer_for
+from ..runs import MAX_BODY, RunService
 
 
 def renderer() -> Renderer:
     return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"))
+
+
+def max_body() -> int:
+    return int(getattr(settings, "BAI_MEDIA_MAX_BODY", MAX_BODY))
+
+
+def service() -> RunService:
+    """The run service for ``BAI_MEDIA_STATE_STORE`` (``django-cache://alias`` uses a Django cache)."""
+    return _service(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"),
+                    float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
+
+
+@lru_cache(maxsize=8)
+def _service(sanitizer: str, store_url: str, ttl: float) -> RunService:
+    return RunService(renderer_for(sanitizer), from_url(store_url), ttl)
 
 
 def asset_root() -> str | None:

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from ...assets.server import render_request
 from ..common import local_asset
-from .settings import renderer
+from ..runs import SCOPE_KEY, Answer, parse_payload, read_body
+from .settings import max_body, service
+
+
+def _scope(request: HttpRequest) -> str | None:
+    """The visitor's random scope token in their Django session; None without SessionMiddleware."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    if SCOPE_KEY not in session:
+        session[SCOPE_KEY] = secrets.token_urlsafe(24)
+    return str(session[SCOPE_KEY])
 
 
 @require_POST
 def render(request: HttpRequest) -> HttpResponse:
-    """JSON ``{"media", "result_id"}`` in, sanitized fragment out (for BackendAI.Media.handle_all)."""
-    body = request.body
-    status, html = render_request(request.content_type or "", len(body), lambda n: body[:n], renderer())
-    return HttpResponse(html, status=int(status), content_type="text/html; charset=utf-8" if status == 200 else "text/plain")
+    """The render endpoint (see :mod:`bai_media.contrib.runs`) for BackendAI.Media.handle_all.
+
+    The body is read from the stream under ``BAI_MEDIA_MAX_BODY``, not through ``request.body``,
+    so Django's smaller DATA_UPLOAD_MAX_MEMORY_SIZE does not refuse a legitimate image.
+    """
+    length = request.META.get("CONTENT_LENGTH")
+    body = read_body(request.content_type or "", int(length) if length and length.isdigit() else None, request.read, max_body())
+    payload = parse_payload(body) if isinstance(body, bytes) else body
+    answer = payload if isinstance(payload, Answer) else service().answer(payload, _scope(request))
+    return HttpResponse(answer.body, status=int(answer.status), content_type=answer.content_type)
 
 
 @require_GET

@@ -1,0 +1,136 @@
+"""The render endpoint's protocol, shared by Flask, Django and the dev server.
+
+``POST <prefix>/render`` with ``{"media": [...], "result_id": "..."}`` renders a result afresh
+and answers its container; with ``"continue": true`` it continues the saved result of that id
+and answers only the elements that changed. Saved results live in a :mod:`bai_media.store`
+under the visitor's *scope* (a random token in their session), so a visitor can never reach
+another's run whatever id they send. Each request has a work budget; what exceeds it becomes
+one visible notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from markupsafe import Markup
+
+from ..items import invalid
+from ..renderer import Renderer
+from ..result import MediaResult, RenderedItem
+from ..store import DEFAULT_TTL, Store, StoreBusy
+
+#: Largest request body accepted unless ``BAI_MEDIA_MAX_BODY`` says otherwise.
+MAX_BODY = 10_000_000
+#: Session key holding the visitor's scope token.
+SCOPE_KEY = "bai_media_scope"
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one request may cost: rendered output bytes and wall-clock seconds (checked between items)."""
+
+    output_bytes: int = 20_000_000
+    seconds: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: str
+
+    @property
+    def content_type(self) -> str:
+        return "text/html; charset=utf-8" if self.status == 200 else "text/plain; charset=utf-8"
+
+
+def read_body(ctype: str, length: int | None, read: Callable[[int], bytes], max_body: int) -> Answer | bytes:
+    """The JSON body, or the answer refusing it. ``length`` None is a chunked body, read up to the limit."""
+    if ctype.split(";")[0].strip().lower() != "application/json":
+        return Answer(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected application/json\n")
+    if length is not None and length > max_body:
+        return Answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body larger than {max_body:,} bytes\n")
+    body = read(max_body + 1 if length is None else length)
+    if len(body) > max_body:
+        return Answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body larger than {max_body:,} bytes\n")
+    if not body:
+        return Answer(HTTPStatus.BAD_REQUEST, "empty body\n")
+    return body
+
+
+def parse_payload(body: bytes) -> Answer | dict[str, Any]:
+    """The request object, or a 400 for anything else (bad JSON, nesting too deep to parse)."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return Answer(HTTPStatus.BAD_REQUEST, "body is not valid JSON (or is nested too deeply)\n")
+    if not isinstance(payload, dict) or "media" not in payload:
+        return Answer(HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "...", "continue": false}\n')
+    return payload
+
+
+class RunService:
+    """Renders requests into saved results: one per (scope, result id), kept in ``store``."""
+
+    def __init__(self, renderer: Renderer, store: Store, ttl: float = DEFAULT_TTL, budget: Budget | None = None) -> None:
+        self.renderer, self.store, self.ttl = renderer, store, ttl
+        self.budget = budget or Budget()
+
+    def answer(self, payload: dict[str, Any], scope: str | None) -> Answer:
+        """Render one request; ``scope`` None means the visitor has no session: nothing is saved."""
+        result_id = str(payload.get("result_id") or "result")[:256]
+        continuing = payload.get("continue") is True
+        if scope is None:
+            if continuing:
+                return Answer(HTTPStatus.BAD_REQUEST, "continuing a result needs a session (set SECRET_KEY / enable sessions)\n")
+            result = MediaResult(result_id, self.renderer)
+            self._render(result, payload["media"])
+            return Answer(HTTPStatus.OK, result.__html__())
+        key = "run:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
+        try:
+            with self.store.lock(key):
+                if continuing:
+                    saved = self.store.get(key)
+                    if saved is None:
+                        return Answer(HTTPStatus.CONFLICT, "no saved result to continue (expired, or never started)\n")
+                    try:
+                        result = MediaResult.from_state(json.loads(saved), self.renderer)
+                    except ValueError:
+                        return Answer(HTTPStatus.CONFLICT, "the saved result cannot be continued; start it again\n")
+                else:
+                    result = MediaResult(result_id, self.renderer)
+                changed = self._render(result, payload["media"])
+                self.store.set(key, json.dumps(result.to_state(), separators=(",", ":")).encode(), self.ttl)
+        except StoreBusy:
+            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
+        if continuing:
+            return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item) for item in changed))
+        return Answer(HTTPStatus.OK, result.__html__())
+
+    def _render(self, result: MediaResult, media: Any) -> list[RenderedItem]:
+        """Append items one by one, stopping with one notice when the budget runs out."""
+        if not isinstance(media, list):  # rendered as the renderer's usual error item
+            return self._extend(result, media, {})
+        items = media
+        changed: dict[str, RenderedItem] = {}
+        deadline = time.monotonic() + self.budget.seconds
+        spent = 0
+        for count, raw in enumerate(items):
+            if time.monotonic() > deadline or spent > self.budget.output_bytes:
+                what = f"{self.budget.seconds:g} s of rendering" if spent <= self.budget.output_bytes else f"{self.budget.output_bytes:,} bytes of output"
+                self._extend(result, [invalid(f"{len(items) - count:,} more items not rendered: this request used its budget of {what}")], changed)
+                break
+            spent += sum(len(item.inner) for item in self._extend(result, [raw], changed))
+        return list(changed.values())
+
+    def _extend(self, result: MediaResult, items: Any, changed: dict[str, RenderedItem]) -> list[RenderedItem]:
+        new = self.renderer.render_into(result, items, result.result_id, append=True)
+        for item in new:
+            changed.pop(item.element_id, None)
+            changed[item.element_id] = item
+        return new
