@@ -2,12 +2,18 @@
 
     pip install -e '.[flask]'
     python examples/flask_app/app.py            # http://127.0.0.1:5000/
+
+Several processes continuing the same runs (settings from ``FLASK_*`` environment variables):
+
+    FLASK_SECRET_KEY=... FLASK_BAI_MEDIA_STATE_STORE=redis://127.0.0.1:6379/0 \
+        gunicorn -w 4 --chdir examples/flask_app 'app:create_app()'
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -21,6 +27,9 @@ EXAMPLES = Path(__file__).resolve().parents[1]
 
 def create_app() -> Flask:
     app = Flask(__name__, static_folder=str(EXAMPLES / "shared_static"), static_url_path="/static")
+    app.config.from_prefixed_env()  # FLASK_SECRET_KEY, FLASK_BAI_MEDIA_STATE_STORE, ...
+    if not app.secret_key:  # one process only: several must share FLASK_SECRET_KEY
+        app.secret_key = secrets.token_hex(32)
     BaiMedia(app)
 
     @app.get("/")

@@ -111,8 +111,8 @@
     return m ? decodeURIComponent(m[1]) : null;
   }
 
-  /* Insert a server-rendered fragment: elements with a known id are replaced in place, new ones
-   * appended, as the original library did. The HTML was sanitized by the server. */
+  /* Insert a server-rendered fragment (sanitized by the server): an element with a known id is
+   * replaced in place, a new item goes after its predecessor (<result>-<n-1>), else at the end. */
   function insert(html, container) {
     var t = document.createElement('template');
     t.innerHTML = html;
@@ -120,13 +120,41 @@
     for (var i = 0; i < items.length; i++) {
       var el = items[i];
       var old = el.id && document.getElementById(el.id);
+      var m = /^(.*)-(\d+)$/.exec(el.id);
+      var prev = m && document.getElementById(m[1] + '-' + (m[2] - 1));
       if (old && container.contains(old)) old.replaceWith(el);
+      else if (prev && container.contains(prev)) prev.after(el);
       else container.appendChild(el);
     }
     enhance(container);
   }
 
+  /* The element id prefix the server gives a result id (bai_media.renderer.safe_id). */
+  function safeId(id) {
+    return String(id).replace(/[^A-Za-z0-9_.:-]/gu, '_').slice(0, 128) || 'result';
+  }
+
+  /* True when the container already shows items of this result: the server then continues it. */
+  function holds(container, resultId) {
+    var p = safeId(resultId) + '-';
+    var items = container ? container.querySelectorAll('.bai-media-item[id]') : [];
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].id.slice(0, p.length) === p && /^\d+$/.test(items[i].id.slice(p.length))) return true;
+    }
+    return false;
+  }
+
+  /* Calls for one result are sent one after another, so each continues what the last inserted. */
+  var queues = {};
   function handle_all(media, resultId, container) {
+    var key = safeId(resultId);
+    var send = function () { return post(media, resultId, container); };
+    var done = (queues[key] || Promise.resolve()).then(send, send);
+    queues[key] = done.then(null, function () {});
+    return done;
+  }
+
+  function post(media, resultId, container) {
     var endpoint = BackendAI.Media.endpoint || data('render-endpoint');
     if (!endpoint) return Promise.reject(new Error('bai-media: no render endpoint configured'));
     var headers = {'Content-Type': 'application/json', 'Accept': 'text/html'};
@@ -134,7 +162,7 @@
     if (token) headers['X-CSRFToken'] = token;
     return fetch(endpoint, {
       method: 'POST', credentials: 'same-origin', headers: headers,
-      body: JSON.stringify({media: media, result_id: String(resultId)})
+      body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId)})
     }).then(function (response) {
       if (!response.ok) throw new Error('bai-media: render endpoint answered ' + response.status);
       return response.text();

@@ -58,9 +58,10 @@ def test_example_app_shows_results_and_the_js_shim_renders_through_the_endpoint(
     assert page.evaluate("document.querySelectorAll('[data-result-id=\"showcase\"] .bai-media-item').length") == 8
     page.page.click("#render-live")
     page.page.wait_for_selector("#live-0")
-    page.page.click("#render-live")
-    page.page.wait_for_function("document.getElementById('live-0').innerText.includes('request 2')")
-    assert page.evaluate("document.querySelectorAll('#live .bai-media-item').length") == 2
+    page.page.click("#render-live")  # the second call continues the result: the progress line is rewritten
+    page.page.wait_for_function("document.getElementById('live-2').innerText.includes('progress 2')")
+    assert page.evaluate("document.querySelectorAll('#live .bai-media-item').length") == 3
+    assert "progress 1" not in page.evaluate("document.getElementById('live').innerText")
     assert page.evaluate("document.querySelector('#live-0 math') !== null")
     assert page.evaluate("window.__hits") == [] and page.dialogs == []
     assert page.console_errors == [] and page.page_errors == [] and page.blocked_requests == []

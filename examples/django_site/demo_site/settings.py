@@ -12,8 +12,10 @@ ROOT_URLCONF = "demo_site.urls"
 INSTALLED_APPS = ["django.contrib.staticfiles", "bai_media.contrib.django"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",  # bai-media continues runs per session
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"  # no database in this demo
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [BASE_DIR / "templates"],

@@ -1,0 +1,78 @@
+"""The render endpoint protocol without a framework: continuing, scoping, budgets, bodies."""
+
+from __future__ import annotations
+
+import json
+
+from bai_media import Renderer
+from bai_media.contrib.runs import Answer, Budget, RunService, parse_payload, read_body
+from bai_media.store import MemoryStore
+
+
+def service(**budget: float) -> RunService:
+    return RunService(Renderer(), MemoryStore(), budget=Budget(**budget))  # type: ignore[arg-type]
+
+
+def test_continue_answers_only_what_changed() -> None:
+    runs = service()
+    first = runs.answer({"media": [["stdout", "line one\n"]], "result_id": "run1"}, "alice")
+    assert first.status == 200 and 'data-result-id="run1"' in first.body and 'id="run1-0"' in first.body
+    second = runs.answer({"media": [["stdout", "line two\n"], ["text/plain", "x"]], "result_id": "run1", "continue": True}, "alice")
+    assert second.status == 200 and 'class="bai-media"' not in second.body
+    assert 'id="run1-0"' in second.body and "line one\nline two\n" in second.body and 'id="run1-1"' in second.body
+    third = runs.answer({"media": [["stdout", "three\n"]], "result_id": "run1", "continue": True}, "alice")
+    assert 'id="run1-0"' not in third.body and 'id="run1-2"' in third.body
+
+
+def test_without_continue_a_result_starts_afresh() -> None:
+    runs = service()
+    runs.answer({"media": [["stdout", "old\n"]], "result_id": "r"}, "alice")
+    runs.answer({"media": [["stdout", "new\n"]], "result_id": "r"}, "alice")
+    again = runs.answer({"media": [["stdout", "more\n"]], "result_id": "r", "continue": True}, "alice")
+    assert "new\nmore\n" in again.body and "old" not in again.body
+
+
+def test_another_scope_cannot_continue_or_overwrite_a_run() -> None:
+    runs = service()
+    runs.answer({"media": [["stdout", "secret\n"]], "result_id": "r"}, "alice")
+    stolen = runs.answer({"media": [["stdout", "x"]], "result_id": "r", "continue": True}, "mallory")
+    assert stolen.status == 409 and "secret" not in stolen.body
+    runs.answer({"media": [["stdout", "overwrite\n"]], "result_id": "r"}, "mallory")
+    mine = runs.answer({"media": [["stdout", "mine\n"]], "result_id": "r", "continue": True}, "alice")
+    assert "secret\nmine\n" in mine.body and "overwrite" not in mine.body
+
+
+def test_without_a_session_nothing_is_saved_or_continued() -> None:
+    runs = service()
+    assert runs.answer({"media": [], "result_id": "r"}, None).status == 200
+    assert runs.answer({"media": [], "result_id": "r", "continue": True}, None).status == 400
+    assert len(runs.store._data) == 0  # type: ignore[attr-defined]
+
+
+def test_over_budget_becomes_one_visible_notice() -> None:
+    media = [["text/plain", "x" * 1000] for _ in range(50)]
+    answer = service(output_bytes=5_000).answer({"media": media, "result_id": "r"}, "alice")
+    assert answer.body.count("bai-media-error") == 1 and "more items not rendered" in answer.body
+    assert answer.body.count("bai-media-stream-text") < 10
+    slow = service(seconds=0).answer({"media": media, "result_id": "r"}, "alice")
+    assert "50 more items not rendered" in slow.body and "0 s of rendering" in slow.body
+
+
+def test_a_damaged_saved_state_asks_to_start_again() -> None:
+    runs = service()
+    runs.answer({"media": [], "result_id": "r"}, "alice")
+    key = next(iter(runs.store._data))  # type: ignore[attr-defined]
+    runs.store.set(key, json.dumps({"version": 0}).encode())
+    assert runs.answer({"media": [], "result_id": "r", "continue": True}, "alice").status == 409
+
+
+def test_bodies_and_payloads() -> None:
+    def read(data: bytes) -> object:
+        return lambda n: data[:n]
+
+    assert isinstance(read_body("text/plain", 2, read(b"{}"), 10), Answer)
+    assert read_body("application/json", 20, read(b"{}"), 10) == Answer(413, "body larger than 10 bytes\n")
+    assert read_body("application/json", None, read(b"{}"), 10) == b"{}"  # chunked: no length, no 413
+    assert read_body("application/json", None, read(b"[" * 11), 10) == Answer(413, "body larger than 10 bytes\n")
+    assert parse_payload(b"[" * 100_000 + b"]" * 100_000) == Answer(400, "body is not valid JSON (or is nested too deeply)\n")
+    assert isinstance(parse_payload(b'{"media": []}'), dict)
