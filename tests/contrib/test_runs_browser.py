@@ -1,0 +1,168 @@
+"""The test that matters: one Backend.AI run posted call by call, round-robin, to three gunicorn
+processes of the Flask example sharing one real Redis, driven by the real runtime in Chromium."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bai_media import MediaResult
+from bai_media.testing import free_port
+
+from ..drawing_fixtures import media as drawing
+from ..test_result import PNG
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+
+#: One run as the kernel produced it, one list per execute call: a `\r` progress line split
+#: across calls, a canvas created and then updated by later calls, an image, stderr.
+RUN: list[list[Any]] = [
+    [["stdout", "Epoch 1/2 \x1b[32m10%"]],
+    [["stdout", "\rEpoch 1/2 55%"]],
+    [["stdout", "\rEpoch 1/2 100%\x1b[0m\n"],
+     list(drawing([[1, "canvas", 200, 100, "#ffffffff", "#000000ff"], [1, "obj", 7, ["circle", 50, 50, 20, "#000000ff", "#ff0000ff", 0]]]))],
+    [list(drawing([[1, "update", 7, "x", 150]])), ["stderr", "warning: \x1b[1mslow\x1b[0m\n"]],
+    [["image/png", PNG], ["stdout", "Epoch 2/2 \x1b[3"]],
+    [["stdout", "4m50%\r"], list(drawing([[1, "update", 7, "radius", 40], [1, "obj", 8, ["line", 0, 0, 200, 100, "#0000ffff"]]]))],
+    [["stdout", "Epoch 2/2 100%\ndone\n"]],
+]
+
+
+class _Balancer(ThreadingHTTPServer):
+    """A round-robin load balancer: each render call goes to the next backend, as a real one would."""
+
+    daemon_threads = True
+
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = backends
+        self.turn = itertools.cycle(range(len(backends)))
+        self.served: list[int] = []
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _Forward)
+
+
+class _Forward(BaseHTTPRequestHandler):
+    server: _Balancer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with self.server.lock:
+            index = next(self.server.turn) if self.path.endswith("/render") else 0
+            self.server.served.append(index)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.backends[index], timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+        conn.request(self.command, self.path, body=body or None, headers=headers)
+        answer = conn.getresponse()
+        data = answer.read()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in ("connection", "transfer-encoding", "content-length", "keep-alive", "date", "server"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_POST = _forward
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {log.read_text()[-800:]}") from None
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def three_apps(redis_url: str, tmp_path: Path) -> Iterator[_Balancer]:
+    """Three Flask example apps under gunicorn on their own ports, one Redis, one balancer in front."""
+    env = {**os.environ, "FLASK_SECRET_KEY": '"shared-test-secret"', "FLASK_BAI_MEDIA_STATE_STORE": f'"{redis_url}"'}
+    procs, ports = [], []
+    try:
+        for n in range(3):
+            port = free_port()
+            log = tmp_path / f"gunicorn{n}.log"
+            procs.append((subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--chdir",
+                 str(ROOT / "examples" / "flask_app"), "app:create_app()"],
+                stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=str(ROOT)), log))
+            ports.append(port)
+        for (proc, log), port in zip(procs, ports):
+            _wait(f"http://127.0.0.1:{port}/", proc, log)
+        balancer = _Balancer(ports)
+        threading.Thread(target=balancer.serve_forever, daemon=True).start()
+        yield balancer
+        balancer.shutdown()
+        balancer.server_close()
+    finally:
+        for proc, _ in procs:
+            proc.terminate()
+        for proc, _ in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+SETTLE = """() => new Promise(resolve => setTimeout(resolve, 400))"""
+ITEMS = """() => Array.from(document.querySelectorAll('#live > .bai-media-item')).map(e => e.outerHTML)"""
+
+
+def test_a_run_across_three_processes_ends_as_the_one_process_render(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
+    live = load_page.open(url=url, wait_ms=300)
+    for call in RUN:
+        live.page.evaluate("media => BackendAI.Media.handle_all(media, 'run1', document.getElementById('live'))", call)
+    assert sorted(set(three_apps.served[-len(RUN):])) == [0, 1, 2]  # every process continued the run
+
+    whole = MediaResult("run1")
+    for call in RUN:
+        whole.extend(call)
+    reference = load_page.open(url=url, wait_ms=300)
+    reference.page.evaluate("html => BackendAI.Media.insert(html, document.getElementById('live'))", str(whole))
+    for page in (live, reference):
+        page.page.evaluate(SETTLE)
+    got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
+    assert len(expected) == 8 and got == expected
+    text = live.evaluate("document.getElementById('live').innerText")
+    assert "Epoch 1/2 100%" in text and "55%" not in text and "warning: slow" in text and "done" in text
+    assert "update of unknown object" not in text and "bai-media-error" not in "".join(got)
+    assert live.page_errors == [] and live.console_errors == []
+
+    # A second visitor sends the same result id: they can neither continue nor overwrite the run.
+    other = load_page.open(url=url, wait_ms=300)
+    status = other.page.evaluate("""() => fetch('/bai-media/render', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({media: [['stdout', 'stolen']], result_id: 'run1', 'continue': true})}).then(r => r.status)""")
+    assert status == 409
+    other.page.evaluate("BackendAI.Media.handle_all([['stdout', 'intruder\\n']], 'run1', document.getElementById('live'))")
+    assert "intruder" in other.evaluate("document.getElementById('live').innerText")
+
+    more = [["stdout", "after\n"], list(drawing([[1, "update", 7, "y", 80]]))]
+    live.page.evaluate("media => BackendAI.Media.handle_all(media, 'run1', document.getElementById('live'))", more)
+    whole.extend(more)
+    reference.page.evaluate("html => BackendAI.Media.insert(html, document.getElementById('live'))", str(whole))
+    for page in (live, reference):
+        page.page.evaluate(SETTLE)
+    got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
+    assert got == expected and "intruder" not in "".join(got)
