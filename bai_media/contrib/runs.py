@@ -88,9 +88,9 @@ class RunService:
         if scope is None:
             if continuing:
                 return Answer(HTTPStatus.BAD_REQUEST, "continuing a result needs a session (set SECRET_KEY / enable sessions)\n")
-            result = MediaResult(result_id, self.renderer)
+            result = MediaResult(result_id)
             self._render(result, payload["media"])
-            return Answer(HTTPStatus.OK, result.__html__())
+            return Answer(HTTPStatus.OK, result.html(self.renderer))
         key = "run:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
         try:
             with self.store.lock(key):
@@ -99,18 +99,18 @@ class RunService:
                     if saved is None:
                         return Answer(HTTPStatus.CONFLICT, "no saved result to continue (expired, or never started)\n")
                     try:
-                        result = MediaResult.from_state(json.loads(saved), self.renderer)
-                    except ValueError:
+                        result = MediaResult.from_state(json.loads(saved))
+                    except ValueError:  # StateError, or bytes that are not JSON
                         return Answer(HTTPStatus.CONFLICT, "the saved result cannot be continued; start it again\n")
                 else:
-                    result = MediaResult(result_id, self.renderer)
+                    result = MediaResult(result_id)
                 changed = self._render(result, payload["media"])
-                self.store.set(key, json.dumps(result.to_state(), separators=(",", ":")).encode(), self.ttl)
+                self.store.set(key, json.dumps(result.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
         except StoreBusy:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
         if continuing:
             return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item) for item in changed))
-        return Answer(HTTPStatus.OK, result.__html__())
+        return Answer(HTTPStatus.OK, result.html(self.renderer))
 
     def _render(self, result: MediaResult, media: Any) -> list[RenderedItem]:
         """Append items one by one, stopping with one notice when the budget runs out."""

@@ -1,4 +1,4 @@
-"""Saved result state: JSON only, versioned, and a run continued after a save renders the same."""
+"""Saved runs: JSON only, versioned, and a run continued after a save renders byte for byte the same."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from bai_media import Limits, MediaResult, Renderer
 from bai_media.formats.backendai import BackendAISession
+from bai_media.state import StateError
 
-from .drawing_fixtures import media as drawing
+from ..drawing_fixtures import media as drawing
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
 
@@ -57,9 +58,13 @@ def test_saving_at_any_point_changes_nothing(pieces: list[list[Any]], split: int
     first = BackendAISession("run")
     for r in results[:split]:
         first.feed(r)
-    restored = BackendAISession.from_state(through_json(first.to_state()))
+    restored = BackendAISession.from_state(through_json(first.to_state(html=False)))
     assert [str(restored.feed(r)) for r in results[split:]] == expected[split:]
-    assert through_json(restored.to_state()) == through_json(whole.to_state())
+    assert through_json(restored.to_state(html=False)) == through_json(whole.to_state(html=False))
+    full = BackendAISession.from_state(through_json(first.to_state()))
+    for r in results[split:]:
+        full.feed(r)
+    assert str(full) == str(whole)  # with the items' HTML saved too, the whole page is the same
 
 
 def test_state_is_versioned_json_and_refuses_others() -> None:
@@ -68,16 +73,18 @@ def test_state_is_versioned_json_and_refuses_others() -> None:
         session.feed(r)
     state = through_json(session.to_state())
     assert state["result"]["version"] == 1
-    with pytest.raises(ValueError, match="unknown version"):
-        MediaResult.from_state({**state["result"], "version": 99})
-    with pytest.raises(ValueError, match="malformed"):
-        MediaResult.from_state({**state["result"], "items": [["x"]]})
+    with pytest.raises(StateError, match="version 99"):
+        BackendAISession.from_state({**state, "result": {**state["result"], "version": 99}})
+    with pytest.raises(StateError, match="malformed"):
+        BackendAISession.from_state({**state, "status": {**state["status"], "items": [["x"]]}})
+    with pytest.raises(StateError, match="run_id"):
+        BackendAISession.from_state([])
 
 
 def test_state_size_is_bounded_by_the_limits() -> None:
     renderer = Renderer(limits=Limits(text_chars=3_000))
-    result = MediaResult("r", renderer)
+    result = MediaResult("r")
     for n in range(200):
-        result.extend([["stdout", f"line {n} " + "x" * 100 + "\n"]])
-    size = len(json.dumps(result.to_state()))
+        result.extend([["stdout", f"line {n} " + "x" * 100 + "\n"]], renderer=renderer)
+    size = len(json.dumps(result.to_state(html=False)))
     assert size < 3_000 * 3, size  # head and tail of text_chars, not the 20,000 characters fed
