@@ -22,7 +22,7 @@ from bai_media import MediaResult
 from bai_media.testing import free_port
 
 from ..drawing_fixtures import media as drawing
-from ..test_result import PNG
+from ..formats.test_session import PNG
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
