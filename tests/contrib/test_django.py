@@ -12,7 +12,8 @@ if not settings.configured:
         ALLOWED_HOSTS=["testserver"],
         ROOT_URLCONF=__name__,
         INSTALLED_APPS=["bai_media.contrib.django"],
-        MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
+        MIDDLEWARE=["django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.csrf.CsrfViewMiddleware"],
+        SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "OPTIONS": {}}],
         DATABASES={},
         USE_TZ=True,
@@ -97,3 +98,38 @@ def test_tags_return_markup_safe_in_django() -> None:
     assert isinstance(out, Markup) and "&lt;x&gt;" in out
     rendered = engines["django"].from_string("{{ v }}").render({"v": out})
     assert rendered == str(out)
+
+
+def test_a_visitor_continues_their_own_run_only() -> None:
+    alice, mallory = Client(), Client()
+    first = alice.post("/bai-media/render", {"media": [["stdout", "one\n"]], "result_id": "r"}, content_type="application/json")
+    assert first.status_code == 200 and 'data-result-id="r"' in first.content.decode()
+    more = {"media": [["stdout", "two\n"]], "result_id": "r", "continue": True}
+    assert mallory.post("/bai-media/render", more, content_type="application/json").status_code == 409
+    second = alice.post("/bai-media/render", more, content_type="application/json").content.decode()
+    assert 'id="r-0"' in second and "one\ntwo\n" in second and 'class="bai-media"' not in second
+
+
+def test_runs_in_a_django_cache_store() -> None:
+    from bai_media.store import DjangoCacheStore
+
+    with override_settings(BAI_MEDIA_STATE_STORE="django-cache://default"):
+        from bai_media.contrib.django.settings import service
+
+        assert isinstance(service().store, DjangoCacheStore)
+        client = Client()
+        client.post("/bai-media/render", {"media": [["stdout", "a"]], "result_id": "c"}, content_type="application/json")
+        again = client.post("/bai-media/render", {"media": [["stdout", "b\n"]], "result_id": "c", "continue": True},
+                            content_type="application/json").content.decode()
+        assert "ab\n" in again
+
+
+def test_body_limit_is_bai_medias_not_djangos() -> None:
+    image = {"media": [["image/png", "A" * 2_900_000]], "result_id": "big"}  # over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    answer = Client().post("/bai-media/render", image, content_type="application/json")
+    assert answer.status_code == 200 and 'id="big-0"' in answer.content.decode()
+    with override_settings(BAI_MEDIA_MAX_BODY=1_000_000):
+        refused = Client().post("/bai-media/render", image, content_type="application/json")
+        assert refused.status_code == 413 and refused["Content-Type"].startswith("text/plain")
+    nested = Client().post("/bai-media/render", "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert nested.status_code == 400

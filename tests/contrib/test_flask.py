@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 
 import pytest
 from flask import Flask, render_template_string
@@ -82,3 +83,30 @@ def test_one_extension_serves_several_apps() -> None:
         ext.init_app(app)
         assert app.extensions["bai_media"] is ext and "bai_media_assets" in app.jinja_env.globals
     assert not hasattr(ext, "app")
+
+
+def test_continuing_is_per_session_and_limits_agree(app: Flask) -> None:
+    app.secret_key = "test-secret"
+    alice, mallory = app.test_client(), app.test_client()
+    alice.post("/bai-media/render", json={"media": [["stdout", "line one\n"]], "result_id": "run1"})
+    more = {"media": [["stdout", "line two\n"]], "result_id": "run1", "continue": True}
+    assert mallory.post("/bai-media/render", json=more).status_code == 409
+    second = alice.post("/bai-media/render", json=more).get_data(as_text=True)
+    assert 'id="run1-0"' in second and "line one\nline two\n" in second
+    image = {"media": [["image/png", "A" * 12_000_000]], "result_id": "big"}
+    assert alice.post("/bai-media/render", json=image).status_code == 413
+    app.config["BAI_MEDIA_MAX_BODY"] = 20_000_000  # raising the limit is enough: no second, hidden one
+    assert alice.post("/bai-media/render", json=image).status_code == 200
+    # A chunked body as gunicorn passes it on: no length, the stream ends with the body.
+    chunked = alice.post("/bai-media/render", input_stream=io.BytesIO(b'{"media": [["stdout", "chunked\\n"]]}'),
+                         headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                         environ_overrides={"wsgi.input_terminated": True})
+    assert chunked.status_code == 200 and "chunked" in chunked.get_data(as_text=True)
+    nested = alice.post("/bai-media/render", data="[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert nested.status_code == 400
+
+
+def test_without_a_secret_key_nothing_is_continued(app: Flask) -> None:
+    client = app.test_client()
+    assert client.post("/bai-media/render", json={"media": [], "result_id": "r"}).status_code == 200
+    assert client.post("/bai-media/render", json={"media": [], "result_id": "r", "continue": True}).status_code == 400
