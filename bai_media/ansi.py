@@ -335,6 +335,10 @@ class Terminal:
         self.tail_chars = 0
         self.cut_chars = 0
         self._pending_escape = ""
+        self.lines = 0  # finished lines ever stored, shown or cut
+        self._shown: tuple[int, int] | None = None  # (lines, cut_chars) when html() last ran
+        self._head_html: list[str] = []  # each kept line's HTML, rendered once
+        self._tail_html: deque[str] = deque()
 
     def feed(self, text: str) -> None:
         if self._pending_escape:
@@ -474,32 +478,55 @@ class Terminal:
 
     def _store(self, line: Line, size: int) -> None:
         """Keep a finished line in the head, or in the rolling tail once the head is full."""
+        self.lines += 1
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
             self.head.append(line)
+            self._head_html.append(line_html(line))
             self.head_chars += size
         else:
             self.tail.append((line, size))
+            self._tail_html.append(line_html(line))
             self.tail_chars += size
             while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
                 _, dropped = self.tail.popleft()
+                self._tail_html.popleft()
                 self.tail_chars -= dropped
                 self.cut_chars += dropped
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
-        parts = [line_html(line) for line in self.head]
+        parts = list(self._head_html)
         if self.cut_chars:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
-        parts.extend(line_html(line) for line, _ in self.tail)
+        parts.extend(self._tail_html)
+        self._shown = (self.lines, self.cut_chars)
+        return Markup(self._join(parts))
+
+    def html_since_shown(self) -> Markup | None:
+        """What a page showing the last :meth:`html` appends, after dropping its unfinished last
+        line: the lines finished since, and the unfinished line. None when lines it shows were
+        cut since (the whole element must be replaced)."""
+        shown = self._shown
+        if shown is None or shown[1] != self.cut_chars:
+            return None
+        new = self.lines - shown[0]
+        kept = len(self._head_html) + len(self._tail_html)
+        if new > kept:
+            return None
+        tail, from_head = self._tail_html, max(0, new - len(self._tail_html))
+        parts = self._head_html[len(self._head_html) - from_head:] if from_head else []
+        parts += [tail[i] for i in range(len(tail) - (new - from_head), len(tail))]
+        self._shown = (self.lines, self.cut_chars)
+        return Markup(self._join(parts))
+
+    def _join(self, parts: list[str]) -> str:
         pending = render_runs(self.line.to_runs()) if self.line.length else ""
         text = "\n".join(parts)
         if pending:
-            text = f"{text}\n{pending}" if parts else pending
-        elif parts:
-            text += "\n"
-        return Markup(text)
+            return f"{text}\n{pending}" if parts else pending
+        return text + "\n" if parts else text
 
     def to_json(self) -> dict[str, Any]:
         """The terminal as JSON: styles, plain text and the cursor; no HTML."""
@@ -511,6 +538,8 @@ class Terminal:
             "tail": [_line_json(line) for line, _ in self.tail],
             "cut_chars": self.cut_chars,
             "pending_escape": self._pending_escape,
+            "lines": self.lines,
+            "shown": list(self._shown) if self._shown is not None else None,
         }
 
     @classmethod
@@ -526,11 +555,18 @@ class Terminal:
         for raw in _list(data["head"]):
             line = _line_from_json(raw)
             term.head.append(line)
+            term._head_html.append(line_html(line))
             term.head_chars += _line_size(line)
         for raw in _list(data["tail"]):
             line = _line_from_json(raw)
             term.tail.append((line, _line_size(line)))
+            term._tail_html.append(line_html(line))
             term.tail_chars += _line_size(line)
+        kept = len(term.head) + len(term.tail)
+        term.lines = max(_count(data.get("lines", kept)), kept)
+        shown = data.get("shown")
+        if isinstance(shown, list) and len(shown) == 2:
+            term._shown = (min(_count(shown[0]), term.lines), _count(shown[1]))
         term.cut_chars = _count(data["cut_chars"])
         pending = _text(data["pending_escape"])
         term._pending_escape = pending if pending.startswith("\x1b") and len(pending) <= _MAX_PENDING_ESCAPE else ""

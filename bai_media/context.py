@@ -47,12 +47,15 @@ class Output:
     """A handler's result when ``Markup`` alone is not enough.
 
     ``classes`` are added to the item element; ``updates`` replace the inner HTML of earlier
-    elements of the same result by element id (a canvas redrawn by a later delta).
+    elements of the same result by element id (a canvas redrawn by a later delta); ``append``,
+    for a continued element, is what a page already showing it appends after dropping its
+    unfinished last line (a stream's new part), so an answer need not repeat the whole element.
     """
 
     html: Markup
     classes: tuple[str, ...] = ()
     updates: Mapping[str, Markup] = field(default_factory=dict)
+    append: Markup | None = None
 
 
 class Services(Protocol):

@@ -115,7 +115,7 @@ class Renderer:
     def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
         """Render ``media`` into ``result``; returns the elements that changed, wrapped."""
         changed = self.render_into(result, media, result_id, append=append)
-        return Markup("").join(self.wrap(item) for item in changed)
+        return Markup("").join(self.wrap(item, changes=True) for item in changed)
 
     def render_into(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
         """Render ``media`` into ``result``; returns the items whose elements changed."""
@@ -154,20 +154,23 @@ class Renderer:
         element_id = f"{safe_id(result_id)}-{position}"
         extra: tuple[str, ...] = ()
         touched: list[RenderedItem] = []
+        tail: Markup | None = None
         if item is None:
             inner = error or Markup("")
         else:
-            inner, extra, touched = self._run(item, entry, result, result_id, position, element_id, continuing)
+            inner, extra, touched, tail = self._run(item, entry, result, result_id, position, element_id, continuing)
         mtype = item.type if item is not None else "invalid"
         classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *map(css_token, extra)])
-        rendered = RenderedItem(element_id, mtype, classes, inner, result_id, position)
+        rendered = RenderedItem(element_id, mtype, classes, inner, result_id, position, tail if continuing else None)
         result.store(rendered)
         state.last_type = mtype
         state.last_index = position
         return rendered, touched
 
-    def wrap(self, item: RenderedItem) -> Markup:
-        return Markup(self.env.get_template("item.html").render(item=item))
+    def wrap(self, item: RenderedItem, changes: bool = False) -> Markup:
+        """The item's element; as a change (``changes``), only its new part when it has one."""
+        append = item.append if changes else None
+        return Markup(self.env.get_template("item.html").render(item=item, append=append))
 
     def render_container(self, result: ResultData) -> Markup:
         return Markup(self.env.get_template("container.html").render(
@@ -197,8 +200,9 @@ class Renderer:
             return None, self.error_fragment(str(exc))
 
     def _run(self, item: MediaItem, entry: Entry | None, result: ResultData, result_id: str, index: int,
-             element_id: str, continuing: bool) -> tuple[Markup, tuple[str, ...], list[RenderedItem]]:
-        """Call the handler; returns its HTML, extra classes and the earlier items it updated."""
+             element_id: str, continuing: bool) -> tuple[Markup, tuple[str, ...], list[RenderedItem], Markup | None]:
+        """Call the handler; returns its HTML, extra classes, the earlier items it updated and
+        the part a page showing the element appends (None: the whole element)."""
         entry = entry if entry is not None else self.registry.fallback
         try:
             if entry is None:
@@ -211,13 +215,15 @@ class Renderer:
             if not isinstance(html, Markup):
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
             if not isinstance(out, Output):
-                return html, (), []
-            return html, self._classes(out.classes), self._apply(result, result_id, out.updates)
+                return html, (), [], None
+            if out.append is not None and not isinstance(out.append, Markup):
+                raise TypeError("Output.append must be Markup")
+            return html, self._classes(out.classes), self._apply(result, result_id, out.updates), out.append
         except BadData as exc:
-            return self.error_fragment(str(exc), item.type), (), []
+            return self.error_fragment(str(exc), item.type), (), [], None
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
-            return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), []
+            return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), [], None
 
     @staticmethod
     def _classes(classes: Any) -> tuple[str, ...]:
@@ -234,7 +240,7 @@ class Renderer:
         for element_id, inner in updates.items():
             target = result.items.get(element_id)
             if target is not None and target.result_id == result_id:
-                target.inner = inner
+                target.inner, target.append = inner, None
                 touched.append(target)
         return touched
 

@@ -38,6 +38,8 @@ class RenderedItem:
     inner: Markup
     result_id: str
     index: int
+    #: Set when only this was new for a page that shows the element (see Output.append); not saved.
+    append: Markup | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"element_id": self.element_id, "type": self.type, "classes": self.classes,
