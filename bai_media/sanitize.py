@@ -272,7 +272,7 @@ def accessible(html: str) -> str:
         closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
         text = match.group(0)
         if tag == "img" and not closing and not _HAS_ALT.search(_ATTR_VALUES.sub("", attrs)):
-            text = f'<img alt=""{attrs}>'
+            text = f'<img{attrs.rstrip("/ ")} alt="">'
         elif tag == "th" and not closing and i + 1 < len(tokens) and tokens[i + 1].group(0).lower() == "</th>":
             text = f"<td{attrs}>"
         elif tag == "th" and closing and i > 0 and out[-1].startswith("<td") and tokens[i - 1].group(2) and tokens[i - 1].group(2).lower() == "th":
