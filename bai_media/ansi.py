@@ -507,13 +507,16 @@ class Terminal:
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
         parts.extend(self._tail_html)
-        self._shown = (self.lines, self.cut_chars)
         return Markup(self._join(parts))
 
+    def mark_shown(self) -> None:
+        """Note that a page now shows :meth:`html` as it is, for :meth:`html_since_shown`."""
+        self._shown = (self.lines, self.cut_chars)
+
     def html_since_shown(self) -> Markup | None:
-        """What a page showing the last :meth:`html` appends, after dropping its unfinished last
-        line: the lines finished since, and the unfinished line. None when lines it shows were
-        cut since (the whole element must be replaced)."""
+        """What a page showing :meth:`html` as of :meth:`mark_shown` appends, after dropping its
+        unfinished last line: the lines finished since, and the unfinished line. None when lines
+        it shows were cut since (the whole element must be replaced)."""
         shown = self._shown
         if shown is None or shown[1] != self.cut_chars:
             return None
@@ -524,7 +527,6 @@ class Terminal:
         tail, from_head = self._tail_html, max(0, new - len(self._tail_html))
         parts = self._head_html[len(self._head_html) - from_head:] if from_head else []
         parts += [tail[i] for i in range(len(tail) - (new - from_head), len(tail))]
-        self._shown = (self.lines, self.cut_chars)
         return Markup(self._join(parts))
 
     def _join(self, parts: list[str]) -> str:

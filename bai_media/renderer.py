@@ -133,7 +133,8 @@ class Renderer:
             rendered, touched = self._render_one(result, result_id, raw, index, append)
             for item in touched:
                 changed[item.element_id] = item
-            changed.pop(rendered.element_id, None)
+            if changed.pop(rendered.element_id, None) is not None:
+                rendered.append = None  # its earlier part is not on the page yet: send it whole
             changed[rendered.element_id] = rendered
             index = rendered.index + 1
             if full:
@@ -212,7 +213,7 @@ class Renderer:
                                         continuing=continuing, state=state, exists=result.items.__contains__)
             out = entry.handler(item, ctx)
             html = out.html if isinstance(out, Output) else out
-            if not isinstance(html, Markup):
+            if not isinstance(html, Markup) and not hasattr(html, "__html__"):  # Markup, or HTML built when read
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
             if not isinstance(out, Output):
                 return html, (), [], None

@@ -109,7 +109,7 @@ class RunService:
         except StoreBusy:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
         if continuing:
-            return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item) for item in changed))
+            return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item, changes=True) for item in changed))
         return Answer(HTTPStatus.OK, result.html(self.renderer))
 
     def _render(self, result: MediaResult, media: Any) -> list[RenderedItem]:
@@ -125,12 +125,13 @@ class RunService:
                 what = f"{self.budget.seconds:g} s of rendering" if spent <= self.budget.output_bytes else f"{self.budget.output_bytes:,} bytes of output"
                 self._extend(result, [invalid(f"{len(items) - count:,} more items not rendered: this request used its budget of {what}")], changed)
                 break
-            spent += sum(len(item.inner) for item in self._extend(result, [raw], changed))
+            spent += sum(len(str(item.inner if item.append is None else item.append)) for item in self._extend(result, [raw], changed))
         return list(changed.values())
 
     def _extend(self, result: MediaResult, items: Any, changed: dict[str, RenderedItem]) -> list[RenderedItem]:
         new = self.renderer.render_into(result, items, result.result_id, append=True)
         for item in new:
-            changed.pop(item.element_id, None)
+            if changed.pop(item.element_id, None) is not None:
+                item.append = None  # its earlier part in this request is not on the page yet
             changed[item.element_id] = item
         return new

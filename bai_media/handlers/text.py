@@ -36,23 +36,51 @@ class StreamState:
         return cls({name: Terminal.from_json(raw) for name, raw in terminals.items()})
 
 
-def _terminal(ctx: Context[StreamState], name: str) -> Terminal:
-    """This element's terminal; a new element inherits colour state from the stream's last one."""
+def _terminal(ctx: Context[StreamState], name: str) -> tuple[Terminal, bool]:
+    """This element's terminal and whether it continues; a new element inherits the colours."""
     previous = ctx.state.terminals.get(name)
     if ctx.continuing and previous is not None:
-        return previous
+        return previous, True
     term = Terminal(ctx.limits.text_chars)
     if previous is not None:
         term.style = previous.style
     ctx.state.terminals[name] = term
-    return term
+    return term, False
+
+
+class StreamHTML:
+    """A stream element's HTML, joined from its terminal only when read.
+
+    An answer to a continued stream carries only the new part (``Output.append``), so the whole
+    element is built only for a page that asks for it: feeding a long stream in small chunks
+    costs the same per chunk at the end as at the start. The terminal is not fed after this
+    element is replaced, so reading later gives what was rendered.
+    """
+
+    __slots__ = ("before", "term", "after")
+
+    def __init__(self, frame: Markup, term: Terminal) -> None:
+        self.before, _, self.after = str(frame).partition(_HOLE)
+        self.term = term
+
+    def __html__(self) -> str:
+        return f"{self.before}{self.term.html()}{self.after}"
+
+    __str__ = __html__
+
+
+_HOLE = "\x00"  # where the stream's HTML goes in its rendered template; never in escaped text
 
 
 def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
     name = STREAMS[item.type]
-    term = _terminal(ctx, name)
+    term, continued = _terminal(ctx, name)
     term.feed(ctx.text(item.data))
-    return Output(ctx.render("handlers/stream.html", name=name, html=term.html()), classes=(f"bai-media-{name}",))
+    new = term.html_since_shown() if continued else None
+    term.mark_shown()
+    return Output(StreamHTML(ctx.render("handlers/stream.html", name=name, html=Markup(_HOLE)), term),  # type: ignore[arg-type]
+                  classes=(f"bai-media-{name}",),
+                  append=ctx.render("handlers/stream.html", name=name, html=new) if new is not None else None)
 
 
 def render_plain(item: MediaItem, ctx: Context[None]) -> Markup:

@@ -122,11 +122,28 @@
       var old = el.id && document.getElementById(el.id);
       var m = /^(.*)-(\d+)$/.exec(el.id);
       var prev = m && document.getElementById(m[1] + '-' + (m[2] - 1));
-      if (old && container.contains(old)) old.replaceWith(el);
+      if (old && container.contains(old)) {
+        if (el.hasAttribute('data-bai-append')) append(old, el);
+        else old.replaceWith(el);
+      }
       else if (prev && container.contains(prev)) prev.after(el);
       else container.appendChild(el);
     }
     enhance(container);
+  }
+
+  /* A continued stream's new part: drop the unfinished last line (after the last newline) of
+   * the element's <pre>, then append the part, which holds the lines finished since and the new
+   * unfinished line. The server sends the whole element whenever this would not be exact. */
+  function append(old, el) {
+    var pre = old.querySelector('pre.bai-media-stream'), add = el.querySelector('pre');
+    if (!pre || !add) return old.replaceWith(el);
+    for (var n = pre.lastChild; n; n = pre.lastChild) {
+      var cut = n.nodeType === 3 ? n.data.lastIndexOf('\n') : -1;
+      if (cut >= 0) { n.data = n.data.slice(0, cut + 1); break; }
+      pre.removeChild(n);
+    }
+    while (add.firstChild) pre.appendChild(add.firstChild);
   }
 
   /* The element id prefix the server gives a result id (bai_media.renderer.safe_id). */

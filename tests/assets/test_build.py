@@ -104,3 +104,9 @@ def test_cli_build_prints_the_hash_last(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "bai_media.cli", "build", "--out", str(tmp_path)], capture_output=True, text=True, check=True)
     assert HASH_DIR.match(proc.stdout.strip().splitlines()[-1])
     assert "js/main.min.js" in proc.stderr
+
+
+def test_main_runtime_stays_small() -> None:
+    from bai_media.assets.build import compile_assets
+
+    assert len(compile_assets()["js/main.min.js"]) <= 8 * 1024  # the budget for the runtime

@@ -92,7 +92,7 @@ def test_continuing_is_per_session_and_limits_agree(app: Flask) -> None:
     more = {"media": [["stdout", "line two\n"]], "result_id": "run1", "continue": True}
     assert mallory.post("/bai-media/render", json=more).status_code == 409
     second = alice.post("/bai-media/render", json=more).get_data(as_text=True)
-    assert 'id="run1-0"' in second and "line one\nline two\n" in second
+    assert 'id="run1-0" data-type="stdout" data-bai-append>' in second and ">line two\n</pre>" in second
     image = {"media": [["image/png", "A" * 12_000_000]], "result_id": "big"}
     assert alice.post("/bai-media/render", json=image).status_code == 413
     app.config["BAI_MEDIA_MAX_BODY"] = 20_000_000  # raising the limit is enough: no second, hidden one

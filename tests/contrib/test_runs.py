@@ -19,7 +19,9 @@ def test_continue_answers_only_what_changed() -> None:
     assert first.status == 200 and 'data-result-id="run1"' in first.body and 'id="run1-0"' in first.body
     second = runs.answer({"media": [["stdout", "line two\n"], ["text/plain", "x"]], "result_id": "run1", "continue": True}, "alice")
     assert second.status == 200 and 'class="bai-media"' not in second.body
-    assert 'id="run1-0"' in second.body and "line one\nline two\n" in second.body and 'id="run1-1"' in second.body
+    # The stream sends only its new part, for the runtime to append; new items come whole.
+    assert 'id="run1-0" data-type="stdout" data-bai-append>' in second.body and ">line two\n</pre>" in second.body
+    assert "line one" not in second.body and 'id="run1-1"' in second.body
     third = runs.answer({"media": [["stdout", "three\n"]], "result_id": "run1", "continue": True}, "alice")
     assert 'id="run1-0"' not in third.body and 'id="run1-2"' in third.body
 
@@ -29,7 +31,8 @@ def test_without_continue_a_result_starts_afresh() -> None:
     runs.answer({"media": [["stdout", "old\n"]], "result_id": "r"}, "alice")
     runs.answer({"media": [["stdout", "new\n"]], "result_id": "r"}, "alice")
     again = runs.answer({"media": [["stdout", "more\n"]], "result_id": "r", "continue": True}, "alice")
-    assert "new\nmore\n" in again.body and "old" not in again.body
+    assert ">more\n</pre>" in again.body and "old" not in again.body
+    assert 'id="r-0"' in again.body and 'id="r-1"' not in again.body  # it continued the new run's stream
 
 
 def test_another_scope_cannot_continue_or_overwrite_a_run() -> None:
@@ -39,7 +42,7 @@ def test_another_scope_cannot_continue_or_overwrite_a_run() -> None:
     assert stolen.status == 409 and "secret" not in stolen.body
     runs.answer({"media": [["stdout", "overwrite\n"]], "result_id": "r"}, "mallory")
     mine = runs.answer({"media": [["stdout", "mine\n"]], "result_id": "r", "continue": True}, "alice")
-    assert "secret\nmine\n" in mine.body and "overwrite" not in mine.body
+    assert ">mine\n</pre>" in mine.body and 'id="r-0"' in mine.body and "overwrite" not in mine.body
 
 
 def test_without_a_session_nothing_is_saved_or_continued() -> None:
