@@ -7,6 +7,7 @@ can go wrong in them becomes a visible error fragment for that one item.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .cache import RenderCache
 from .context import BadData, Context, Output
 from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
@@ -25,6 +27,7 @@ from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
 from .sanitize import ENGINES, Engine, sanitize_html
 from .state import RenderedItem, ResultData
+from .store import MemoryStore, Store
 
 log = logging.getLogger("bai_media")
 
@@ -53,6 +56,8 @@ class Renderer:
 
     Thread-safe: all mutable state lives in the results it renders into, one per caller.
     ``plugins`` applies installed handler plug-ins: ``True`` for all, or their entry point names.
+    ``cache`` keeps items that depend on nothing before them (see :mod:`bai_media.cache`): a
+    :class:`~bai_media.store.Store`, ``True`` for an in-process LRU, ``None`` for no cache.
     """
 
     def __init__(
@@ -63,6 +68,7 @@ class Renderer:
         template_dirs: Sequence[str | Path] = (),
         registry: Registry | None = None,
         plugins: bool | Iterable[str] = False,
+        cache: Store | bool | None = True,
     ) -> None:
         if sanitizer not in ENGINES:
             raise ValueError(f"unknown sanitizer engine {sanitizer!r}; choose one of {', '.join(ENGINES)}")
@@ -88,6 +94,9 @@ class Renderer:
         )
         self.env.filters["thousands"] = thousands
         self._inline_css: Markup | None = None
+        store = MemoryStore(max_entries=20_000, max_bytes=128_000_000) if cache is True else cache or None
+        options = json.dumps([sanitizer, repr(self.limits), [str(p) for p in template_dirs], sorted(self.registry.templates)])
+        self.cache = RenderCache(store, options) if store is not None else None
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -205,9 +214,14 @@ class Renderer:
         """Call the handler; returns its HTML, extra classes, the earlier items it updated and
         the part a page showing the element appends (None: the whole element)."""
         entry = entry if entry is not None else self.registry.fallback
+        key: str | None = None
         try:
             if entry is None:
                 raise BadData(f"no handler for {item.type}")
+            key = self.cache.key(item, entry.handler) if self.cache is not None and entry.state is None else None
+            hit = self.cache.get(key) if key is not None and self.cache is not None else None
+            if hit is not None:
+                return hit[0], hit[1], [], None
             state = result.state(result_id).get(entry.state) if entry.state is not None else None
             ctx: Context[Any] = Context(self, result_id=result_id, index=index, element_id=element_id,
                                         continuing=continuing, state=state, exists=result.items.__contains__)
@@ -216,15 +230,25 @@ class Renderer:
             if not isinstance(html, Markup) and not hasattr(html, "__html__"):  # Markup, or HTML built when read
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
             if not isinstance(out, Output):
+                self._keep(key, html, ())
                 return html, (), [], None
             if out.append is not None and not isinstance(out.append, Markup):
                 raise TypeError("Output.append must be Markup")
-            return html, self._classes(out.classes), self._apply(result, result_id, out.updates), out.append
+            classes = self._classes(out.classes)
+            if not out.updates and out.append is None:
+                self._keep(key, html, classes)
+            return html, classes, self._apply(result, result_id, out.updates), out.append
         except BadData as exc:
-            return self.error_fragment(str(exc), item.type), (), [], None
+            fragment = self.error_fragment(str(exc), item.type)
+            self._keep(key, fragment, ())
+            return fragment, (), [], None
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), [], None
+
+    def _keep(self, key: str | None, html: Any, classes: tuple[str, ...]) -> None:
+        if key is not None and self.cache is not None and isinstance(html, Markup):
+            self.cache.put(key, html, classes)
 
     @staticmethod
     def _classes(classes: Any) -> tuple[str, ...]:

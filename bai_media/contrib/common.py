@@ -15,14 +15,17 @@ from markupsafe import Markup
 from .. import formats
 from ..assets.contenttypes import content_type
 from ..renderer import Renderer
+from ..store import from_url
 
 ASSET_CACHE = "public, max-age=31536000, immutable"
 
 
 @lru_cache(maxsize=4)
-def renderer_for(sanitizer: str) -> Renderer:
-    """One renderer per sanitizer engine, shared by all requests (renderers are thread-safe)."""
-    return Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+def renderer_for(sanitizer: str, store_url: str | None = None) -> Renderer:
+    """One renderer per sanitizer engine and store, shared by all requests (renderers are
+    thread-safe); its render cache lives in the state store (``None``/``memory://``: in-process)."""
+    cache = from_url(store_url) if store_url and store_url != "memory://" else True
+    return Renderer(sanitizer=sanitizer, cache=cache)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

@@ -58,7 +58,8 @@ def _service() -> RunService:
     config = current_app.config
     key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
     if key not in services:
-        services[key] = RunService(_renderer(), from_url(config["BAI_MEDIA_STATE_STORE"]), float(config["BAI_MEDIA_STATE_TTL"]))
+        store = config["BAI_MEDIA_STATE_STORE"]
+        services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], store), from_url(store), float(config["BAI_MEDIA_STATE_TTL"]))
     return services[key]
 
 

@@ -102,7 +102,10 @@ def _lexer(language: str) -> Lexer:
 def _highlight(source: str, language: str, renderer: Renderer) -> Markup:
     # Lexers and the formatter keep no state between calls, so one of each serves every thread.
     # Pygments escapes the source; its markup still goes through the one policy like all HTML.
-    return renderer.sanitize(highlight(source, _lexer(language), _FORMATTER))
+    def compute() -> Markup:
+        return renderer.sanitize(highlight(source, _lexer(language), _FORMATTER))
+
+    return renderer.cache.memo(f"highlight:{language}", source, compute) if renderer.cache is not None else compute()
 
 
 def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:

@@ -31,7 +31,7 @@ def service() -> RunService:
 
 @lru_cache(maxsize=8)
 def _service(sanitizer: str, store_url: str, ttl: float) -> RunService:
-    return RunService(renderer_for(sanitizer), from_url(store_url), ttl)
+    return RunService(renderer_for(sanitizer, store_url), from_url(store_url), ttl)
 
 
 def asset_root() -> str | None:
