@@ -21,6 +21,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def notebooks(quick: bool) -> list[Row]:
     if not folder.is_dir():
         return [Row("notebook corpus (needs ../shared)", "-", "-", "skipped", ">= 8x", None)]
     texts = [p.read_text() for p in sorted(folder.glob("*.ipynb"))][: 5 if quick else None]
-    renderer = Renderer()
+    renderer = Renderer(cache=None)  # cold every time: the render cache has its own benchmark
     exporter = HTMLExporter(template_name="lab")
 
     def ours() -> None:
@@ -257,6 +258,198 @@ def deploy_tree(quick: bool) -> list[Row]:
         Row("re-deploy of the same tree: objects uploaded", str(len(again.uploaded)), f"{files} (cp re-uploads all)", "-", "0",
             len(again.uploaded) == 0),
     ]
+
+
+# -- issue 13: streaming runs, render cache, load (self-contained; each starts what it needs) --
+
+
+@bench("linear-stream")
+def linear_stream(quick: bool) -> list[Row]:
+    """A BackendAISession fed 10,000 small chunks: cost per chunk and answer size, start vs end."""
+    from bai_media.formats.backendai import BackendAISession
+
+    chunks = 2_000 if quick else 10_000
+    session = BackendAISession("bench")
+    chunk = {"status": "continued", "console": [["stdout", "step 1234 loss=0.1234\n"]]}
+    times, sizes = [], []
+    for _ in range(chunks):
+        start = time.perf_counter()
+        sizes.append(len(session.feed(chunk)))
+        times.append(time.perf_counter() - start)
+    window = chunks // 20
+    first, last = sorted(times[:window])[window // 2], sorted(times[-window:])[window // 2]
+    cost, growth = last / first, sizes[-1] / sizes[0]
+    return [Row(f"{chunks:,} stream chunks, median cost per chunk first vs last {window:,}", f"{first * 1e6:.0f} → {last * 1e6:.0f} µs",
+                "", f"{cost:.1f}x", "≤ 1.5x (flat)", cost <= 1.5),
+            Row(f"{chunks:,} stream chunks, answer size first vs last", f"{sizes[0]} → {sizes[-1]} B", "", f"{growth:.1f}x",
+                "≤ 1.5x (flat)", growth <= 1.5)]
+
+
+@bench("render-cache")
+def render_cache(quick: bool) -> list[Row]:
+    """The shared notebooks rendered as whole pages, cold (new renderer) and warm (same renderer)."""
+    from bai_media import Renderer
+    from bai_media.formats.jupyter import render_notebook
+
+    folder = SHARED / "corpus" / "notebooks"
+    if not folder.is_dir():
+        return [Row("render cache (needs ../shared)", "-", "-", "skipped", ">= 20x", None)]
+    texts = [p.read_text() for p in sorted(folder.glob("*.ipynb"))][: 5 if quick else None]
+
+    def pages(renderer: Renderer) -> None:
+        for text in texts:
+            renderer.render_page(render_notebook(json.loads(text), "nb", renderer))
+
+    cold = best_of(lambda: pages(Renderer()))
+    warm_renderer = Renderer()
+    pages(warm_renderer)
+    warm = best_of(lambda: pages(warm_renderer))
+    return [Row(f"{len(texts)} notebooks re-rendered with a warm render cache (vs cold)", fmt(warm), fmt(cold),
+                f"{cold / warm:.1f}x", ">= 20x", cold / warm >= 20)]
+
+
+def _hostile_media() -> list[Any]:
+    from bai_media.producers import encode_commands
+
+    drawing = encode_commands([(1, "canvas", 500, 500, "#ffffffff", "#000000ff")]
+                              + [(1, "obj", i, ("circle", i % 500, i // 20, 3, "#000000ff", "#ff0000ff", 0)) for i in range(10_000)])
+    return [
+        [["text/markdown", "$x^2$ " * 20_000]],  # huge inline math
+        [["stdout", ("\x1b[999999G\x1b[2K\r\x1b[38;2;1;2;3mx\x08\x08" * 20_000)]],  # ANSI cursor tricks
+        [["application/x-sorna-drawing", drawing]],  # a big drawing
+        None,  # a deeply nested JSON body (sent raw)
+    ]
+
+
+def _realistic_run(n: int) -> list[list[Any]]:
+    from bai_media.producers import encode_commands
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+    return [
+        [["stdout", f"run {n}: loading data\n"], ["text/markdown", f"## Run {n}\n\nSome *markdown* with `code` and $x_{n}$."]],
+        [["stdout", "epoch 1 \x1b[32m50%\r"], ["application/x-sorna-drawing", encode_commands(
+            [(1, "canvas", 200, 100, "#ffffffff", "#000000ff"), (1, "obj", 1, ("circle", 50, 50, 10, "#000000ff", "#ff0000ff", 0))])]],
+        [["stdout", "epoch 1 100%\x1b[0m\n"], ["text/html", "<table><tr><th>a</th></tr><tr><td>1</td></tr></table>"],
+         ["application/x-sorna-drawing", encode_commands([(1, "update", 1, "x", 120)])]],
+        [["image/png", png], ["stderr", "warning: done\n"]],
+    ]
+
+
+@bench("load")
+def load(quick: bool) -> list[Row]:
+    """The Flask example under gunicorn (4 workers, Redis state): a realistic mix, then the same
+    with 10% hostile requests; throughput, p50 and p99 of the realistic requests. Loopback only."""
+    import http.client
+    import shutil
+    import socket
+    import statistics
+    import threading
+
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        return [Row("load (needs redis-server)", "-", "-", "skipped", "-", None)]
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
+
+    redis_port, app_port = free_port(), free_port()
+    procs = [subprocess.Popen([redis_server, "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    env = {**os.environ, "FLASK_SECRET_KEY": '"bench-secret"', "FLASK_BAI_MEDIA_STATE_STORE": f'"redis://127.0.0.1:{redis_port}/0"'}
+    procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{app_port}", "--timeout", "60",
+                                   "--chdir", str(ROOT / "examples" / "flask_app"), "app:create_app()"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", app_port, timeout=5)
+                conn.request("GET", "/bai-media/render")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        hostile = _hostile_media()
+        runs = 10 if quick else 40
+        clients = 8
+
+        def scenario(hostile_share: float) -> tuple[float, list[float], list[float], int]:
+            realistic: list[float] = []
+            bad: list[float] = []
+            errors = 0
+            lock = threading.Lock()
+            rng = random.Random(13)
+            work = list(range(runs))
+
+            def client() -> None:
+                nonlocal errors
+                conn = http.client.HTTPConnection("127.0.0.1", app_port, timeout=60)
+                cookie = ""
+                while True:
+                    with lock:
+                        if not work:
+                            return
+                        n = work.pop()
+                        evil = [rng.random() < hostile_share for _ in range(4)]
+                    for call, media in enumerate(_realistic_run(n)):
+                        body = json.dumps({"media": media, "result_id": f"run{n}", "continue": call > 0}).encode()
+                        for attempt in ([True] if evil[call] else []) + [False]:
+                            if attempt:
+                                sample = hostile[(n + call) % len(hostile)]
+                                payload = (b"[" * 100_000 + b"]" * 100_000) if sample is None else json.dumps(
+                                    {"media": sample, "result_id": f"evil{n}-{call}"}).encode()
+                            else:
+                                payload = body
+                            headers = {"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})}
+                            start = time.perf_counter()
+                            conn.request("POST", "/bai-media/render", body=payload, headers=headers)
+                            answer = conn.getresponse()
+                            answer.read()
+                            took = time.perf_counter() - start
+                            set_cookie = answer.getheader("Set-Cookie")
+                            if set_cookie:
+                                cookie = set_cookie.split(";", 1)[0]
+                            with lock:
+                                (bad if attempt else realistic).append(took)
+                                if not attempt and answer.status != 200:
+                                    errors += 1
+
+            start = time.perf_counter()
+            threads = [threading.Thread(target=client) for _ in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return time.perf_counter() - start, realistic, bad, errors
+
+        def pct(values: list[float], q: float) -> float:
+            return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+        scenario(0.0)  # warm the workers and the render cache
+        plain_time, plain, _, plain_errors = scenario(0.0)
+        mixed_time, mixed, evil, mixed_errors = scenario(0.10)
+        ratio = pct(mixed, 99) / pct(plain, 99)
+        return [
+            Row(f"load, realistic: {len(plain)} requests, {clients} clients, gunicorn -w 4 + Redis",
+                f"{len(plain) / plain_time:.0f} req/s, p50 {pct(plain, 50) * 1e3:.0f} ms, p99 {pct(plain, 99) * 1e3:.0f} ms",
+                "", f"{plain_errors} errors", "-", plain_errors == 0),
+            Row(f"load, +10% hostile: {len(mixed)} realistic + {len(evil)} hostile requests",
+                f"{(len(mixed) + len(evil)) / mixed_time:.0f} req/s, realistic p50 {pct(mixed, 50) * 1e3:.0f} ms, p99 {pct(mixed, 99) * 1e3:.0f} ms",
+                f"hostile p50 {pct(evil, 50) * 1e3:.0f} ms" if evil else "", f"{ratio:.1f}x p99",
+                "realistic p99 ≤ 2x", ratio <= 2 and mixed_errors == 0),
+        ]
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
 
 
 def run(selected: list[str], quick: bool) -> list[Row]:

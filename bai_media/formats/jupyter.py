@@ -6,6 +6,7 @@ rendered, what is broken is marked where it is, and nothing raises.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -127,8 +128,23 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
 
 
 def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Markup:
-    """A whole notebook: markdown cells, highlighted code with prompts, and every output."""
+    """A whole notebook: markdown cells, highlighted code with prompts, and every output.
+
+    Kept in the renderer's cache as a whole, as nbviewer keeps pages: a notebook depends on
+    nothing but its content (its cells' items are cached one by one as well).
+    """
     renderer = renderer or default_renderer()
+    if renderer.cache is not None and isinstance(nb, Mapping):
+        try:
+            content = json.dumps(nb, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            content = None
+        if content is not None:
+            return renderer.cache.memo(f"notebook:{name}", content, lambda: _render_notebook(nb, name, renderer))
+    return _render_notebook(nb, name, renderer)
+
+
+def _render_notebook(nb: Any, name: str, renderer: Renderer) -> Markup:
     if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
         version = nb.get("nbformat") if isinstance(nb, Mapping) else None
         why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
