@@ -13,6 +13,26 @@ from ..registry import Registry
 from ..context import Context
 
 
+class MathSpans:
+    """Renders one item's expressions: each distinct one once, at most ``limits.math_spans``
+    (the rest shown as source), so one item of many expressions cannot hold a worker."""
+
+    def __init__(self, ctx: Context[None]) -> None:
+        self.ctx, self.count = ctx, 0
+        self.done: dict[tuple[str, bool], Markup] = {}
+
+    def __call__(self, tex: str, display: bool) -> Markup:
+        self.count += 1
+        if (tex, display) in self.done:
+            return self.done[tex, display]
+        limit = self.ctx.limits.math_spans
+        if self.count > limit:
+            return self.ctx.render("handlers/math_source.html", source=tex, display=display,
+                                   reason=f"not rendered: an item renders at most {limit:,} expressions")
+        self.done[tex, display] = html = render_tex(tex, display, self.ctx)
+        return html
+
+
 def render_tex(tex: str, display: bool, ctx: Context[None]) -> Markup:
     """One expression as MathML, or its escaped source marked as unrendered."""
     try:
@@ -27,9 +47,10 @@ def render_latex(item: MediaItem, ctx: Context[None]) -> Markup:
         return render_tex(text[:2000] + "…", True, ctx)
     parts: list[Markup | str] = []
     pos = 0
+    spans = MathSpans(ctx)
     for match in MATH_SPANS.finditer(text):
         parts.append(text[pos : match.start()])
-        parts.append(render_tex(*span_tex(match), ctx))
+        parts.append(spans(*span_tex(match)))
         pos = match.end()
     if pos == 0:  # no delimiters at all: the whole text is one expression
         return ctx.render("handlers/latex.html", parts=[render_tex(text, True, ctx)])

@@ -17,7 +17,7 @@ from ..items import MediaItem
 from ..mathml import MATH_SPANS, span_tex
 from ..registry import Registry
 from ..context import Context
-from .latex import render_tex
+from .latex import MathSpans
 
 # What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
 EXTENSIONS = ["fenced_code", "tables", "codehilite", "sane_lists"]
@@ -69,7 +69,8 @@ def render_markdown(item: MediaItem, ctx: Context[None]) -> Markup:
     html = _converter().reset().convert(protected)
     safe = ctx.sanitize(html)
     if spans:
-        rendered = [render_tex(tex, display, ctx) for tex, display in spans]
+        one = MathSpans(ctx)
+        rendered = [one(tex, display) for tex, display in spans]
         # Substitute in text only: a placeholder that ended up in an attribute (math in a link
         # URL) stays inert text rather than markup inside quotes.
         pattern = re.compile(_TAG + "|" + token + r"(\d+)Z")

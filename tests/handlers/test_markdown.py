@@ -41,3 +41,12 @@ def test_truncation_notice_counts_the_hidden_tail_too() -> None:
     html = Renderer(limits=Limits(text_chars=300)).handle_all([("text/markdown", "a" * 200 + "b" * 800)], "r")
     assert "a" * 200 in html and "b" * 10 not in html
     assert "800 characters not shown" in html
+
+
+def test_math_per_item_is_bounded_and_the_rest_is_marked() -> None:
+    from bai_media import Limits, Renderer
+
+    source = " ".join(f"$x_{{{n}}}$" for n in range(30))
+    html = Renderer(limits=Limits(math_spans=20), cache=None).handle_all([["text/markdown", source + " $x_{0}$"]], "m")
+    assert html.count("<math") == 21  # 20 rendered, and the repeated first one reused
+    assert html.count("an item renders at most 20 expressions") == 10 and "x_{29}" in html
