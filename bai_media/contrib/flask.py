@@ -13,6 +13,7 @@ Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the fi
 from __future__ import annotations
 
 import secrets
+import threading
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, session, url_for
@@ -52,15 +53,20 @@ def _renderer() -> Any:
     return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
 
 
+_services_lock = threading.Lock()
+
+
 def _service() -> RunService:
     """This app's run service, made on first use (so config set after init_app counts)."""
     services: dict[Any, RunService] = current_app.extensions.setdefault("bai_media_services", {})
     config = current_app.config
     key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
-    if key not in services:
-        store = config["BAI_MEDIA_STATE_STORE"]
-        services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], store), from_url(store), float(config["BAI_MEDIA_STATE_TTL"]))
-    return services[key]
+    with _services_lock:  # one service per app and config: two memory stores would split runs
+        if key not in services:
+            store = config["BAI_MEDIA_STATE_STORE"]
+            services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], store), from_url(store),
+                                       float(config["BAI_MEDIA_STATE_TTL"]))
+        return services[key]
 
 
 def _scope() -> str | None:

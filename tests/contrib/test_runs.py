@@ -79,3 +79,30 @@ def test_bodies_and_payloads() -> None:
     assert read_body("application/json", None, read(b"[" * 11), 10) == Answer(413, "body larger than 10 bytes\n")
     assert parse_payload(b"[" * 100_000 + b"]" * 100_000) == Answer(400, "body is not valid JSON (or is nested too deeply)\n")
     assert isinstance(parse_payload(b'{"media": []}'), dict)
+
+
+def test_concurrent_calls_on_one_run_lose_no_update(redis_url: str) -> None:
+    import threading
+
+    from bai_media import MediaResult
+    from bai_media.store import RedisStore
+
+    store = RedisStore(redis_url, prefix="runs-test:")
+    runs = [RunService(Renderer(), store) for _ in range(3)]  # as three processes would
+    runs[0].answer({"media": [["stdout", "start\n"]], "result_id": "r"}, "alice")
+
+    def worker(n: int) -> None:
+        for k in range(8):
+            answer = runs[n % 3].answer({"media": [["stdout", f"line {n}-{k}\n"]], "result_id": "r", "continue": True}, "alice")
+            assert answer.status == 200
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    key = next(k for k in store.client.scan_iter("runs-test:run:*"))
+    saved = MediaResult.from_state(json.loads(store.client.get(key)))
+    text = json.dumps(saved.to_state(html=False))
+    assert all(f"line {n}-{k}" in text for n in range(6) for k in range(8))
+    store.client.close()

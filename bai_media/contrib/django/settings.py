@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -29,8 +30,16 @@ def service() -> RunService:
                     float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
 
 
-@lru_cache(maxsize=8)
+_services_lock = threading.Lock()
+
+
 def _service(sanitizer: str, store_url: str, ttl: float) -> RunService:
+    with _services_lock:  # one service per configuration: two memory stores would split runs
+        return _make_service(sanitizer, store_url, ttl)
+
+
+@lru_cache(maxsize=8)
+def _make_service(sanitizer: str, store_url: str, ttl: float) -> RunService:
     return RunService(renderer_for(sanitizer, store_url), from_url(store_url), ttl)
 
 
