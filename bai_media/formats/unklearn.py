@@ -16,6 +16,7 @@ from ..items import invalid
 from ..handlers.session import status_item
 from ..items import MediaItem
 from ..renderer import Renderer, default_renderer
+from ..state import StateError
 from .session import RunSession
 
 
@@ -71,6 +72,18 @@ class UnklearnSession:
             status = payload.get("status") or ("busy" if name == "cell_run_start" else "done")
             return session.push([], status_item(str(status)))
         return session.push([MediaItem(f"application/x-unklearn-{name[:40]}", dict(payload))])
+
+    def to_state(self, html: bool = True) -> dict[str, Any]:
+        """Every cell's run as versioned JSON (see :meth:`RunSession.to_state`)."""
+        return {"name": self.name, "cells": {key: cell.to_state(html) for key, cell in self.cells.items()}}
+
+    @classmethod
+    def from_state(cls, state: Any, renderer: Renderer | None = None) -> UnklearnSession:
+        if not isinstance(state, dict) or not isinstance(state.get("name"), str) or not isinstance(state.get("cells"), dict):
+            raise StateError("a saved unklearn session needs a name and cells")
+        session = cls(state["name"], renderer)
+        session.cells = {str(key): RunSession.from_state(raw, session.renderer) for key, raw in state["cells"].items()}
+        return session
 
     def __html__(self) -> str:
         return "".join(cell.__html__() for cell in self.cells.values())

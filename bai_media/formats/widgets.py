@@ -20,6 +20,7 @@ from ..items import invalid
 from ..handlers.session import status_item
 from ..items import MediaItem
 from ..renderer import Renderer, default_renderer
+from ..state import StateError
 from .session import RunSession
 
 LIFECYCLE = {"started": "started", "finished": "finished", "errored": "errored"}
@@ -133,6 +134,36 @@ class WidgetsSession:
         executor.partial_line = ""
         err = executor.decoders["stderr"].decode(b"", final=True)
         return [item for item in (("stdout", tail), ("stderr", err)) if item[1]]
+
+    def to_state(self, html: bool = True) -> dict[str, Any]:
+        """Every executor as JSON: its run, its half-received line and UTF-8 sequences."""
+        executors = {}
+        for key, e in self.executors.items():
+            decoders = {}
+            for stream, decoder in e.decoders.items():
+                pending, flag = decoder.getstate()
+                decoders[stream] = [base64.b64encode(pending).decode("ascii"), flag]
+            executors[key] = {"run": e.run.to_state(html), "decoders": decoders, "partial_line": e.partial_line}
+        return {"name": self.name, "executors": executors}
+
+    @classmethod
+    def from_state(cls, state: Any, renderer: Renderer | None = None) -> WidgetsSession:
+        if not isinstance(state, dict) or not isinstance(state.get("name"), str) or not isinstance(state.get("executors"), dict):
+            raise StateError("a saved widgets session needs a name and executors")
+        session = cls(state["name"], renderer)
+        try:
+            for key, raw in state["executors"].items():
+                executor = _Executor(RunSession.from_state(raw["run"], session.renderer))
+                executor.partial_line = str(raw["partial_line"])
+                for stream, (pending, flag) in raw["decoders"].items():
+                    data = base64.b64decode(pending, validate=True)
+                    if stream not in executor.decoders or len(data) > 3:  # at most an unfinished UTF-8 sequence
+                        raise ValueError("unknown stream or too much pending data")
+                    executor.decoders[stream].setstate((data, int(flag)))
+                session.executors[str(key)] = executor
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise StateError(f"a saved widgets session is malformed ({type(exc).__name__})") from exc
+        return session
 
     def __html__(self) -> str:
         return "".join(e.run.__html__() for e in self.executors.values())

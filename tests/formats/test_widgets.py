@@ -36,3 +36,22 @@ def test_stderr_errored_and_monitors() -> None:
     assert "file &lt;body&gt;" in html and '{"contents"' not in html
     assert "warn" in html and "exit 1" in html and "bai-media-status-error" in html
     assert html.count('class="bai-media-error"') == 2
+
+
+def test_saved_and_restored_at_any_frame_renders_the_same() -> None:
+    import json
+
+    from bai_media.formats.widgets import WidgetsSession
+
+    text = "héllo wörld 🙂\nprogress 50%\rprogress 100%\n".encode()
+    frames = [{"executor": "run", "message": {"type": "started"}}]
+    frames += [{"executor": "run", "message": {"type": "output", "stdout": b64(text[i:i + 5])}} for i in range(0, len(text), 5)]
+    frames += [{"executor": "run", "message": {"type": "finished"}}]
+    whole = WidgetsSession("w")
+    expected = [str(whole.feed(f)) for f in frames]
+    for split in range(len(frames) + 1):
+        first = WidgetsSession("w")
+        for f in frames[:split]:
+            first.feed(f)
+        restored = WidgetsSession.from_state(json.loads(json.dumps(first.to_state(html=False))))
+        assert [str(restored.feed(f)) for f in frames[split:]] == expected[split:]
