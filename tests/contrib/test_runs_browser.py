@@ -21,6 +21,7 @@ import pytest
 from bai_media import MediaResult
 from bai_media.testing import free_port
 
+from ..attacks import HTML_ATTACKS
 from ..drawing_fixtures import media as drawing
 from ..formats.test_session import PNG
 
@@ -94,11 +95,12 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture
-def three_apps(redis_url: str, tmp_path: Path) -> Iterator[_Balancer]:
+@pytest.fixture(scope="module")
+def three_apps(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Balancer]:
     """Three Flask example apps under gunicorn on their own ports, one Redis, one balancer in front."""
     env = {**os.environ, "FLASK_SECRET_KEY": '"shared-test-secret"', "FLASK_BAI_MEDIA_STATE_STORE": f'"{redis_url}"'}
     procs, ports = [], []
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
     try:
         for n in range(3):
             port = free_port()
@@ -166,3 +168,26 @@ def test_a_run_across_three_processes_ends_as_the_one_process_render(three_apps:
         page.page.evaluate(SETTLE)
     got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
     assert got == expected and "intruder" not in "".join(got)
+
+
+def test_attacks_split_across_continued_calls_stay_inert(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    """Every HTML attack as stream text cut into three calls (so it meets the page only in
+    appended parts), OSC 8 links cut mid-escape, and attacks as HTML items of continued calls."""
+    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
+    page = load_page.open(url=url, wait_ms=300)
+    calls: list[list[Any]] = []
+    for attack in HTML_ATTACKS[:40]:
+        third = max(1, len(attack) // 3)
+        calls += [[["stdout", attack[:third]]], [["stdout", attack[third:2 * third]]], [["stdout", attack[2 * third:] + "\r\n"]]]
+    link = "\x1b]8;;javascript:__pwned(901)\x1b\\click\x1b]8;;\x1b\\ \x1b]8;;https://ok.example/\x1b\\fine\x1b]8;;\x1b\\\n"
+    calls += [[["stdout", link[:5]]], [["stdout", link[5:20]]], [["stdout", link[20:]]]]
+    calls += [[["text/html", attack]] for attack in HTML_ATTACKS[:40]]
+    page.page.evaluate("""async calls => {
+        for (const media of calls) await BackendAI.Media.handle_all(media, 'evil', document.getElementById('live'));
+    }""", calls)
+    page.page.evaluate(SETTLE)
+    text = page.evaluate("document.getElementById('live').innerText")
+    assert "<img src=x onerror=__pwned(2)>" in text and "fine" in text
+    assert page.evaluate("document.querySelectorAll('#live a[href^=\"javascript\"]').length") == 0
+    assert page.evaluate("window.__hits") == [] and page.dialogs == [] and page.blocked_requests == []
+    assert page.page_errors == []
