@@ -55,12 +55,24 @@ def read_body(ctype: str, length: int | None, read: Callable[[int], bytes], max_
         return Answer(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "expected application/json\n")
     if length is not None and length > max_body:
         return Answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body larger than {max_body:,} bytes\n")
-    body = read(max_body + 1 if length is None else length)
+    body = _read(read, max_body + 1 if length is None else length)
     if len(body) > max_body:
         return Answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body larger than {max_body:,} bytes\n")
     if not body:
         return Answer(HTTPStatus.BAD_REQUEST, "empty body\n")
     return body
+
+
+def _read(read: Callable[[int], bytes], size: int) -> bytes:
+    """Up to ``size`` bytes: a stream may return less than asked before its end."""
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = read(min(size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def parse_payload(body: bytes) -> Answer | dict[str, Any]:
