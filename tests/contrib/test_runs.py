@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from typing import Any
 
 from bai_media import Renderer
 from bai_media.contrib.runs import Answer, Budget, RunService, parse_payload, read_body
@@ -70,8 +72,8 @@ def test_a_damaged_saved_state_asks_to_start_again() -> None:
 
 
 def test_bodies_and_payloads() -> None:
-    def read(data: bytes) -> object:
-        return lambda n: data[:n]
+    def read(data: bytes) -> Any:
+        return io.BytesIO(data).read
 
     assert isinstance(read_body("text/plain", 2, read(b"{}"), 10), Answer)
     assert read_body("application/json", 20, read(b"{}"), 10) == Answer(413, "body larger than 10 bytes\n")
