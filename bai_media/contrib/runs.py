@@ -20,6 +20,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..formats import backendai
+from ..formats.backendai import BackendAISession
 from ..items import invalid
 from ..renderer import Renderer
 from ..result import MediaResult, RenderedItem
@@ -97,13 +99,16 @@ class RunService:
         """Render one request; ``scope`` None means the visitor has no session: nothing is saved."""
         result_id = str(payload.get("result_id") or "result")[:256]
         continuing = payload.get("continue") is True
+        fmt = payload.get("format", "media")
+        if fmt not in ("media", "backendai"):
+            return Answer(HTTPStatus.BAD_REQUEST, 'format must be "media" or "backendai"\n')
         if scope is None:
             if continuing:
                 return Answer(HTTPStatus.BAD_REQUEST, "continuing a result needs a session (set SECRET_KEY / enable sessions)\n")
-            result = MediaResult(result_id)
-            self._render(result, payload["media"])
-            return Answer(HTTPStatus.OK, result.html(self.renderer))
-        key = "run:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
+            run = self._start(fmt, result_id)
+            self._feed(run, payload["media"])
+            return Answer(HTTPStatus.OK, self._whole(run))
+        key = f"run:{fmt}:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
         try:
             with self.store.lock(key):
                 if continuing:
@@ -111,18 +116,35 @@ class RunService:
                     if saved is None:
                         return Answer(HTTPStatus.CONFLICT, "no saved result to continue (expired, or never started)\n")
                     try:
-                        result = MediaResult.from_state(json.loads(saved))
+                        state = json.loads(saved)
+                        run = MediaResult.from_state(state) if fmt == "media" else BackendAISession.from_state(state, self.renderer)
                     except ValueError:  # StateError, or bytes that are not JSON
                         return Answer(HTTPStatus.CONFLICT, "the saved result cannot be continued; start it again\n")
                 else:
-                    result = MediaResult(result_id)
-                changed = self._render(result, payload["media"])
-                self.store.set(key, json.dumps(result.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
+                    run = self._start(fmt, result_id)
+                changed = self._feed(run, payload["media"])
+                self.store.set(key, json.dumps(run.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
         except StoreBusy:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
         if continuing:
             return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item, changes=True) for item in changed))
-        return Answer(HTTPStatus.OK, result.html(self.renderer))
+        return Answer(HTTPStatus.OK, self._whole(run))
+
+    def _start(self, fmt: str, result_id: str) -> MediaResult | BackendAISession:
+        return MediaResult(result_id) if fmt == "media" else BackendAISession(result_id, self.renderer)
+
+    def _whole(self, run: MediaResult | BackendAISession) -> str:
+        return run.html(self.renderer) if isinstance(run, MediaResult) else run.__html__()
+
+    def _feed(self, run: MediaResult | BackendAISession, media: Any) -> list[RenderedItem]:
+        """Media items into a result; or one Backend.AI result into a run, its status replaced."""
+        if isinstance(run, MediaResult):
+            return self._render(run, media)
+        items, status = backendai.parts(media)
+        changed = self._render(run.result, items)
+        if status is not None:
+            changed += self.renderer.render_into(run.status, [status], run.status.result_id, append=False)
+        return changed
 
     def _render(self, result: MediaResult, media: Any) -> list[RenderedItem]:
         """Append items one by one, stopping with one notice when the budget runs out."""

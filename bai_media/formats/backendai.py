@@ -76,16 +76,21 @@ def files_item(result: Mapping[str, Any]) -> MediaItem | None:
     return MediaItem(FILES, files) if files else None
 
 
+def parts(obj: Any) -> tuple[list[Any], MediaItem | None]:
+    """One result's media items (console, then files) and its status item."""
+    result = unwrap(obj)
+    if not isinstance(result, Mapping):
+        return [invalid(f"a Backend.AI result must be an object, got {type(result).__name__}")], None
+    items = console_items(result)
+    extra = files_item(result)
+    return items + ([extra] if extra else []), status_of(result, items)
+
+
 class BackendAISession(RunSession):
     """One Backend.AI run: feed each result (``continued`` … ``finished``) as it arrives."""
 
     def feed(self, obj: Any) -> Markup:
-        result = unwrap(obj)
-        if not isinstance(result, Mapping):
-            return self.push([invalid(f"a Backend.AI result must be an object, got {type(result).__name__}")])
-        items = console_items(result)
-        extra = files_item(result)
-        return self.push(items + ([extra] if extra else []), status_of(result, items))
+        return self.push(*parts(obj))
 
 
 def render(obj: Any, run_id: str, renderer: Renderer | None = None) -> BackendAISession:

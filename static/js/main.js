@@ -179,7 +179,8 @@
     if (token) headers['X-CSRFToken'] = token;
     return fetch(endpoint, {
       method: 'POST', credentials: 'same-origin', headers: headers,
-      body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId)})
+      body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId),
+                            format: media && !Array.isArray(media) && ('console' in media || 'status' in media) ? 'backendai' : 'media'})
     }).then(function (response) {
       if (!response.ok) throw new Error('bai-media: render endpoint answered ' + response.status);
       return response.text();

@@ -108,3 +108,16 @@ def test_concurrent_calls_on_one_run_lose_no_update(redis_url: str) -> None:
     text = json.dumps(saved.to_state(html=False))
     assert all(f"line {n}-{k}" in text for n in range(6) for k in range(8))
     store.client.close()
+
+
+def test_backendai_results_continue_a_run_and_replace_its_status() -> None:
+    runs = service()
+    first = runs.answer({"media": {"status": "continued", "console": [["stdout", "50%\r"]]}, "result_id": "b", "format": "backendai"}, "alice")
+    assert 'class="bai-media-run"' in first.body and "bai-media-run-status" in first.body and 'id="b-0"' in first.body
+    done = {"status": "finished", "exitCode": 0, "console": [["stdout", "100%\n"], ["stderr", "warn\n"]]}
+    second = runs.answer({"media": done, "result_id": "b", "format": "backendai", "continue": True}, "alice")
+    assert 'id="b-0" data-type="stdout" data-bai-append>' in second.body and ">100%\n</pre>" in second.body
+    assert 'id="b-1"' in second.body and 'id="b-status-0"' in second.body and "50%" not in second.body
+    # a media result of the same id is another result: it cannot continue the run
+    assert runs.answer({"media": [], "result_id": "b", "continue": True}, "alice").status == 409
+    assert runs.answer({"media": [], "result_id": "b", "format": "nope"}, "alice").status == 400

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from bai_media import MediaResult
+from bai_media.formats.backendai import BackendAISession
 from bai_media.testing import free_port
 
 from ..attacks import HTML_ATTACKS
@@ -127,6 +128,15 @@ def three_apps(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 proc.kill()
 
 
+def responses(run: list[list[Any]]) -> list[dict[str, Any]]:
+    """The run as Backend.AI execute responses: console entries, `continued` until `finished`."""
+    def entry(item: list[Any]) -> list[Any]:
+        return [item[0], item[1]] if item[0] in ("stdout", "stderr") else ["media", item]
+
+    return [{"status": "continued" if n < len(run) - 1 else "finished", "exitCode": 0 if n == len(run) - 1 else None,
+             "console": [entry(item) for item in call]} for n, call in enumerate(run)]
+
+
 SETTLE = """() => new Promise(resolve => setTimeout(resolve, 400))"""
 ITEMS = """() => Array.from(document.querySelectorAll('#live > .bai-media-item')).map(e => e.outerHTML)"""
 
@@ -191,3 +201,23 @@ def test_attacks_split_across_continued_calls_stay_inert(three_apps: _Balancer, 
     assert page.evaluate("document.querySelectorAll('#live a[href^=\"javascript\"]').length") == 0
     assert page.evaluate("window.__hits") == [] and page.dialogs == [] and page.blocked_requests == []
     assert page.page_errors == []
+
+
+def test_backendai_responses_across_three_processes_end_as_the_one_process_session(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    """The page passes each execute response itself; the status element is replaced each time."""
+    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
+    live = load_page.open(url=url, wait_ms=300)
+    for response in responses(RUN):
+        live.page.evaluate("r => BackendAI.Media.handle_all(r, 'bai1', document.getElementById('live'))", response)
+    whole = BackendAISession("bai1")
+    for response in responses(RUN):
+        whole.feed(response)
+    reference = load_page.open(url=url, wait_ms=300)
+    reference.page.evaluate("html => BackendAI.Media.insert(html, document.getElementById('live'))", str(whole))
+    for page in (live, reference):
+        page.page.evaluate(SETTLE)
+    everything = """() => Array.from(document.querySelectorAll('#live .bai-media-item')).map(e => e.outerHTML)"""
+    got, expected = live.page.evaluate(everything), reference.page.evaluate(everything)
+    assert len(expected) == 9 and got == expected  # eight items and one status, replaced in place
+    assert live.evaluate("document.querySelectorAll('#live [id=\"bai1-status-0\"]').length") == 1
+    assert live.page_errors == [] and live.console_errors == []
