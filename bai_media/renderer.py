@@ -35,6 +35,11 @@ class BadData(ValueError):
     """Data of the wrong shape or content for its type; shown as an error fragment."""
 
 
+class NothingShown(Exception):
+    """Valid data with nothing the policy lets through (script-only HTML): a notice, and the
+    item's fallback representation when the adapter gave one. The message is the notice."""
+
+
 def safe_id(value: Any) -> str:
     """An HTML id from any result id: unsafe characters replaced, bounded, never empty."""
     text = _ID_UNSAFE.sub("_", str(value))[:128]
@@ -248,6 +253,10 @@ class Renderer:
             return html
         except BadData as exc:
             return self.error_fragment(str(exc), item.type)
+        except NothingShown as exc:
+            notice = Markup(self.env.get_template("notice.html").render(message=str(exc)))
+            fallback = item.fallback
+            return notice if fallback is None else notice + self._run(fallback, self.registry.lookup(fallback.type), ctx)
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, ctx.element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type)

@@ -84,12 +84,21 @@ STYLE_PROPERTIES: frozenset[str] = frozenset(
     min-height max-height padding padding-top padding-right padding-bottom padding-left margin
     margin-top margin-right margin-bottom margin-left border border-top border-right border-bottom
     border-left border-color border-style border-width border-collapse border-spacing
-    border-radius list-style-type caption-side empty-cells table-layout display""".split()
+    border-radius list-style-type caption-side empty-cells table-layout display float clear
+    background background-image""".split()
 )
-# Values: words, numbers, units, colours, quotes, commas; functions only rgb/hsl (no url(),
-# expression(), var() or escapes that could smuggle either).
-_STYLE_VALUE = re.compile(r"^(?:[-#%.,\w\s'\"!/+]|(?:rgba?|hsla?)\([\d\s.,%/+-]*\))*$")
-_DISPLAY_VALUES = frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"})
+# Values: words, numbers, units, colours, quotes, commas, parentheses; the only functions are
+# colours and gradients (pandas Styler's bar charts), never url(), expression(), var(), image-set()
+# or escapes that could smuggle one of them.
+_STYLE_VALUE = re.compile(r"^[-#%.,\w\s'\"!/+()]*$")
+_STYLE_FUNCTION = re.compile(r"([\w-]*)\s*\(")
+_STYLE_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "linear-gradient", "repeating-linear-gradient"})
+_KEYWORD_VALUES: dict[str, frozenset[str]] = {
+    "display": frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"}),
+    # Floats stay inside the output: its element is a block formatting context (our CSS).
+    "float": frozenset({"left", "right", "none"}),
+    "clear": frozenset({"left", "right", "both", "none"}),
+}
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
@@ -142,7 +151,9 @@ def clean_style(value: str) -> str:
             continue
         if not _STYLE_VALUE.match(val) or "/*" in val:
             continue
-        if prop == "display" and val.lower() not in _DISPLAY_VALUES:
+        if any(name.lower() not in _STYLE_FUNCTIONS for name in _STYLE_FUNCTION.findall(val)):
+            continue
+        if prop in _KEYWORD_VALUES and val.lower() not in _KEYWORD_VALUES[prop]:
             continue
         kept.append(f"{prop}: {val}")
     return "; ".join(kept) + (";" if kept else "")
