@@ -21,7 +21,7 @@ from .limits import Limits, Truncated, truncate
 from .registry import Registry
 from .resources import static_dir, templates_dir
 from .result import MediaResult, RenderedItem
-from .sanitize import ENGINES, Engine, sanitize_html
+from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
 
 log = logging.getLogger("bai_media")
 
@@ -151,10 +151,16 @@ class Renderer:
 
     # -- public API ---------------------------------------------------------------------------
 
-    def handle_all(self, media: Any, result_id: Any, container: MediaResult | None = None) -> Markup:
-        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML."""
+    def handle_all(self, media: Any, result_id: Any, container: MediaResult | None = None, *,
+                   resolve: ImageResolver | None = None) -> Markup:
+        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML.
+
+        ``resolve`` turns relative image URLs in HTML and markdown into ``data:`` URIs (see
+        :func:`bai_media.sanitize.resolving_images`); without it they are dropped.
+        """
         result = container if container is not None else MediaResult(str(result_id), self)
-        self.render_into(result, media, str(result_id), append=False)
+        with resolving_images(resolve):
+            self.render_into(result, media, str(result_id), append=False)
         return Markup(result.__html__())
 
     def sanitize(self, html: str) -> Markup:
@@ -288,6 +294,7 @@ def default_renderer() -> Renderer:
     return _default
 
 
-def handle_all(media: Any, result_id: Any, container: MediaResult | None = None) -> Markup:
+def handle_all(media: Any, result_id: Any, container: MediaResult | None = None, *,
+               resolve: ImageResolver | None = None) -> Markup:
     """Render kernel media items into one sanitized HTML fragment. Never raises on bad data."""
-    return default_renderer().handle_all(media, result_id, container)
+    return default_renderer().handle_all(media, result_id, container, resolve=resolve)

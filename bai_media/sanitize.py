@@ -14,7 +14,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Literal
 
@@ -159,12 +161,44 @@ def clean_style(value: str) -> str:
     return "; ".join(kept) + (";" if kept else "")
 
 
+#: Turns a relative image URL into a ``data:`` URI of the image, or None to refuse it.
+ImageResolver = Callable[[str], "str | None"]
+_image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
+
+
+@contextmanager
+def resolving_images(resolve: ImageResolver | None) -> Iterator[None]:
+    """Within the block, relative ``img src`` URLs go through ``resolve`` (e.g. files next to a
+    notebook read by the caller); what it returns is checked like any ``src``. Without a
+    resolver, relative image URLs are dropped: they would fetch from the host application."""
+    if resolve is None:
+        yield
+        return
+    token = _image_resolver.set(resolve)
+    try:
+        yield
+    finally:
+        _image_resolver.reset(token)
+
+
+def _resolved_image(value: str) -> str:
+    """A relative ``img src`` through the active resolver; other values unchanged."""
+    resolve = _image_resolver.get()
+    if resolve is None or value.strip().startswith("//") or check_url(value) is None:
+        return value
+    if _SCHEME.match(_strip_invisible(value.strip()).lower()):
+        return value
+    return resolve(value.strip()) or ""
+
+
 def filter_attribute(tag: str, name: str, value: str) -> str | None:
     """The per-attribute rules shared by both engines; ``None`` drops the attribute."""
     if name in _URL_ATTRS:
         if tag == "a" and name == "href" and value.strip().startswith("#"):
             return "#" + ID_PREFIX + value.strip()[1:] if value.strip() != "#" else None
         data_image = tag == "img" and name == "src"
+        if data_image:
+            value = _resolved_image(value)
         if tag in ("audio", "video", "source", "img") and name == "src":
             # A relative src would make the viewer's browser send an authenticated GET to the
             # host application; only absolute http(s) or inline image data.
