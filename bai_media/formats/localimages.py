@@ -84,12 +84,13 @@ class FolderImages:
             raise Refused("no such file in the document's folder (symlinks are not followed)") from exc
         finally:
             os.close(fd)
-        with os.fdopen(file_fd, "rb") as file:
-            info = os.fstat(file.fileno())
+        info = os.fstat(file_fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > self.max_bytes:
+            os.close(file_fd)
             if not stat.S_ISREG(info.st_mode):
                 raise Refused("not a regular file")
-            if info.st_size > self.max_bytes:
-                raise Refused(f"{info.st_size:,} bytes is over the limit of {self.max_bytes:,}")
+            raise Refused(f"{info.st_size:,} bytes is over the limit of {self.max_bytes:,}")
+        with os.fdopen(file_fd, "rb") as file:
             return file.read(self.max_bytes + 1)[: self.max_bytes]
 
 
