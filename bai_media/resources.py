@@ -1,7 +1,7 @@
-"""Where the shipped ``templates/`` and ``static/`` folders are.
+"""Where the shipped ``static/`` folder and examples are, and the package's ``templates/``.
 
-In a built wheel they sit inside the package; in a source checkout (or an editable install)
-they sit at the top of the repository, next to the package.
+Templates live inside the package (Jinja's ``PackageLoader`` finds them); ``static/`` sits inside
+the package in a built wheel and at the top of the repository in a source checkout.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def resource_dir(name: str) -> Path:
-    """The ``templates`` or ``static`` folder, wherever this copy of bai-media was installed."""
+    """The ``static`` or ``examples`` folder, wherever this copy of bai-media was installed."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
@@ -22,7 +22,7 @@ def resource_dir(name: str) -> Path:
 
 
 def templates_dir() -> Path:
-    return resource_dir("templates")
+    return _PACKAGE / "templates"
 
 
 def static_dir() -> Path:

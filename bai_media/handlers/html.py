@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..limits import Truncated
+from ..context import Context, NothingShown
 from ..registry import Registry
-from ..renderer import NothingShown, RenderContext
 from ..sanitize import check_url
 
 _STYLE_TAG = re.compile(r"<style[\s>/]", re.IGNORECASE)
@@ -128,10 +128,11 @@ def shows_nothing(sanitized: str) -> bool:
     return not htmllib.unescape(_ANY_TAG.sub("", sanitized)).strip()
 
 
-def render_html(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_html(item: MediaItem, ctx: Context[None]) -> Markup:
     fitted = ctx.truncate(ctx.text(item.data), ctx.limits.html_chars)
     # Cutting markup mid-way is harmless: the sanitizer closes what was left open.
-    source, cut = (fitted.head, fitted.cut) if isinstance(fitted, Truncated) else (fitted, 0)
+    # Only the head is shown, so the tail counts as hidden too.
+    source, cut = (fitted.head, fitted.cut + len(fitted.tail)) if isinstance(fitted, Truncated) else (fitted, 0)
     styled, style_notice = inline_styles(source, ctx.limits.style_matching)
     clean = ctx.sanitize(styled)
     frames = frame_links(source)
