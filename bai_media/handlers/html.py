@@ -19,9 +19,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..context import Context, NothingShown
 from ..items import MediaItem
 from ..limits import Truncated
-from ..context import Context, NothingShown
 from ..registry import Registry
 from ..sanitize import check_url
 
