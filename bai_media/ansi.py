@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
+from .contrast import text_colors
 from .sanitize import LINK_REL, check_url
 
 _TOKEN = re.compile(
@@ -151,13 +152,18 @@ def _open_tag(style: Style) -> str:
     for kind, value in (("fg", fg), ("bg", bg)):
         if isinstance(value, int):
             classes.append(f"bai-ansi-{kind}-{value}")
-        elif isinstance(value, str):
-            inline.append(f"{'color' if kind == 'fg' else 'background-color'}: {value}")
+        elif isinstance(value, str) and kind == "bg":
+            inline.append(f"background-color: {value}")
     if style.inverse:
         if fg is None:
             classes.append("bai-ansi-fg-inverse")
         if bg is None:
             classes.append("bai-ansi-bg-inverse")
+    # Kernel colours are made readable on the background they are shown on, in both schemes.
+    text = text_colors(fg, bg, dim=style.dim, inverse=style.inverse)
+    if text is not None:
+        light, dark = text
+        inline.insert(0, f"color: {light}" if light == dark else f"color: light-dark({light}, {dark})")
     for flag in ("bold", "dim", "italic", "underline", "strike"):
         if getattr(style, flag):
             classes.append(f"bai-ansi-{flag}")

@@ -22,7 +22,7 @@ from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
-from .resources import static_dir
+from .resources import static_dir, templates_dir
 from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
 from .state import RenderedItem, ResultData
 
@@ -75,7 +75,7 @@ class Renderer:
         # templates sit under their own prefix, so they cannot replace a built-in one.
         loader = jinja2.ChoiceLoader([
             jinja2.FileSystemLoader([str(path) for path in template_dirs]),
-            jinja2.PackageLoader("bai_media", "templates"),
+            jinja2.FileSystemLoader(str(templates_dir())),
             jinja2.PrefixLoader(self.registry.templates),
         ])
         self.env = jinja2.Environment(

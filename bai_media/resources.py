@@ -1,7 +1,7 @@
-"""Where the shipped ``static/`` folder and examples are, and the package's ``templates/``.
+"""Where the shipped ``templates/``, ``static/`` and examples folders are.
 
-Templates live inside the package (Jinja's ``PackageLoader`` finds them); ``static/`` sits inside
-the package in a built wheel and at the top of the repository in a source checkout.
+The project keeps them at the top of the repository (the layout every checkout and editable
+install sees); a built wheel carries them inside the package. One cached lookup finds either.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def resource_dir(name: str) -> Path:
-    """The ``static`` or ``examples`` folder, wherever this copy of bai-media was installed."""
+    """The ``templates``, ``static`` or ``examples`` folder, wherever bai-media was installed."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
@@ -22,7 +22,7 @@ def resource_dir(name: str) -> Path:
 
 
 def templates_dir() -> Path:
-    return _PACKAGE / "templates"
+    return resource_dir("templates")
 
 
 def static_dir() -> Path:
