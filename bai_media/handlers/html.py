@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
 from ..context import Context, NothingShown
 from ..items import MediaItem
-from ..limits import Truncated
+from ..limits import Limits, Truncated
 from ..registry import Registry
 from ..sanitize import check_url
 
@@ -47,48 +47,56 @@ def _inliner() -> Any:
     return css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
 
 
-def _preludes(css: str) -> Iterator[str]:
-    """The selector text before each ``{`` of a stylesheet, at any depth (rules inside
+def _rules(css: str) -> Iterator[tuple[str, str]]:
+    """``(selectors, declarations)`` of each rule of a stylesheet, at any depth (rules inside
     ``@media`` are counted too: an over-estimate is safe). Linear: one split, no backtracking."""
     parts = _BRACES.split(_CSS_COMMENT.sub(" ", css))
-    for text, brace in zip(parts, parts[1:]):
-        if brace == "{" and not text.lstrip().startswith("@"):
-            yield text
+    for i in range(1, len(parts) - 1, 2):
+        if parts[i] == "{" and not parts[i - 1].lstrip().startswith("@"):
+            yield parts[i - 1], parts[i + 1]
 
 
-def matching_cost(source: str) -> int:
-    """An upper bound on the selector matching that inlining ``source``'s style rules costs.
+class StyleCost(NamedTuple):
+    """Upper bounds for inlining a document's style rules: selector matching, and characters
+    of declarations added to elements (the output can grow by the rules times their matches)."""
 
-    Each selector is tried on every element, more for each combinator (ancestors and siblings
-    walked) and far more for each pseudo-class (``:nth-child`` counts siblings). A bare ``#id``
-    selector, all of pandas Styler's per-cell rules, touches only the elements with that id.
-    """
+    matching: int
+    added: int
+
+
+def style_cost(source: str) -> StyleCost:
+    """Each selector is tried on every element, more for each combinator (ancestors and siblings
+    walked) and far more for each pseudo-class (``:nth-child`` counts siblings), and may copy its
+    declarations into each. A bare ``#id`` selector, all of pandas Styler's per-cell rules,
+    touches only the elements with that id."""
     elements = source.count("<")
     ids = Counter(_ID_ATTR.findall(source))
-    cost = 0
+    matching = added = 0
     for css in _STYLE_BLOCK.findall(source):
-        for prelude in _preludes(css):
+        for prelude, declarations in _rules(css):
             for selector in prelude.split(","):
                 selector = selector.strip()
                 if _PURE_ID.match(selector):
-                    cost += 1 + ids[selector[1:]]
+                    matching += 1 + ids[selector[1:]]
+                    added += len(declarations) * ids[selector[1:]]
                     continue
                 combinators = len(_COMBINATOR.findall(selector))
-                cost += elements * (1 + combinators) * (1 + 10 * selector.count(":"))
-    return cost
+                matching += elements * (1 + combinators) * (1 + 10 * selector.count(":"))
+                added += len(declarations) * elements
+    return StyleCost(matching, added)
 
 
-def inline_styles(source: str, budget: int) -> tuple[str, str | None]:
+def inline_styles(source: str, limits: Limits) -> tuple[str, str | None]:
     """``source`` with its ``<style>`` rules moved into ``style`` attributes, and a notice if not.
 
-    Past ``budget`` (see :func:`matching_cost`) the rules are not applied: the output renders
-    unstyled, and the notice says why.
+    Past ``limits.style_matching`` or ``limits.html_chars`` added characters (see
+    :func:`style_cost`) the rules are not applied: the output renders unstyled, and says why.
     """
     if not _STYLE_TAG.search(source):
         return source, None
-    cost = matching_cost(source)
-    if cost > budget:
-        return source, f"Its style rules were not applied: too many selectors for its {source.count('<'):,} elements."
+    cost = style_cost(source)
+    if cost.matching > limits.style_matching or cost.added > limits.html_chars:
+        return source, f"Its style rules were not applied: too many rules for its {source.count('<'):,} elements."
     try:
         return _inliner().inline(source), None
     except ValueError as exc:  # css_inline.InlineError: CSS it cannot parse; render unstyled
@@ -133,7 +141,7 @@ def render_html(item: MediaItem, ctx: Context[None]) -> Markup:
     # Cutting markup mid-way is harmless: the sanitizer closes what was left open.
     # Only the head is shown, so the tail counts as hidden too.
     source, cut = (fitted.head, fitted.cut + len(fitted.tail)) if isinstance(fitted, Truncated) else (fitted, 0)
-    styled, style_notice = inline_styles(source, ctx.limits.style_matching)
+    styled, style_notice = inline_styles(source, ctx.limits)
     clean = ctx.sanitize(styled)
     frames = frame_links(source)
     if not frames and source.strip() and shows_nothing(clean):

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from bai_media import Renderer, handle_all
 from bai_media.formats import render
-from bai_media.handlers.html import inline_styles, matching_cost
+from bai_media.handlers.html import inline_styles, style_cost
 from bai_media.limits import Limits
 from bai_media.renderer import default_renderer
 from tests.html_checks import active_content
@@ -156,20 +156,24 @@ def test_style_inlining_is_bounded_with_a_notice() -> None:
     assert "style rules were not applied" in html and "color: red" not in html and html.count("<p>a</p>") == 20_000
     styler_like = "<style>" + "".join(f"#c{i} {{ color: red }}" for i in range(5000)) + "</style>" + "".join(
         f'<td id="c{i}">{i}</td>' for i in range(5000))
-    assert matching_cost(styler_like) < Limits().style_matching  # per-cell id rules cost one match each
-    assert inline_styles(styler_like, Limits().style_matching)[1] is None
+    assert style_cost(styler_like).matching < Limits().style_matching  # per-cell id rules cost one match each
+    assert inline_styles(styler_like, Limits())[1] is None
     small = Renderer(limits=Limits(style_matching=10))
     assert "style rules were not applied" in str(small.handle_all([("text/html", STYLER)], "s"))
+    # Few selectors, but each copies long declarations into every element: the output is bounded.
+    blowup = "<style>* { " + "color: red; " * 2000 + "}</style>" + "<p>x</p>" * 2000
+    assert style_cost(blowup).added > Limits().html_chars
+    assert "style rules were not applied" in str(handle_all([("text/html", blowup)], "b"))
 
 
-def test_matching_cost_counts_hostile_shapes() -> None:
+def test_style_cost_counts_hostile_shapes() -> None:
     page = "<p id=a>x</p>" * 1000
-    assert matching_cost("<style>#a { color: red }</style>" + page) == 1 + 1000  # every element carries id a
-    assert matching_cost("<style>p { color: red }</style>" + page) == 2002
-    assert matching_cost("<style>div p, a > b { }</style>" + page) == 2 * 2002 * 2
-    assert matching_cost("<style>p:first-child { }</style>" + page) == 2002 * 11
-    assert matching_cost("<style>@media print { p { } }</style>" + page) == 2002
-    assert matching_cost("no style " * 10) == 0
+    assert style_cost("<style>#a { color: red }</style>" + page) == (1 + 1000, 1000 * len(" color: red "))  # all carry id a
+    assert style_cost("<style>p { color: red }</style>" + page).matching == 2002
+    assert style_cost("<style>div p, a > b { }</style>" + page).matching == 2 * 2002 * 2
+    assert style_cost("<style>p:first-child { }</style>" + page).matching == 2002 * 11
+    assert style_cost("<style>@media print { p { } }</style>" + page).matching == 2002
+    assert style_cost("no style " * 10) == (0, 0)
 
 
 def test_truncation_notice_counts_the_hidden_tail_too() -> None:
