@@ -58,3 +58,12 @@ def test_resolved_sources_still_pass_the_sanitizer(folder: Path) -> None:
     html = str(handle_all(items, "r", resolve=lambda url: "data:text/html;base64,PHNjcmlwdD4=" if url == "evil.png" else FolderImages(folder)(url)))
     assert html.count('src="data:image/png;base64,') == 2 and "text/html;base64" not in html
     assert 'href="figures/x.png"' in html and active_content(html) == []
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_both_engines_resolve_through_the_same_policy(folder: Path, engine: str) -> None:
+    from bai_media import Renderer
+
+    html = str(Renderer(sanitizer=engine).handle_all(  # type: ignore[arg-type]
+        [("text/html", "<img src='figures/x.png' alt=a><img src='../secret.png' alt=b>")], "e", resolve=FolderImages(folder)))
+    assert html.count("data:image/png;base64,") == 1 and "secret" not in html
