@@ -161,7 +161,8 @@ def clean_style(value: str) -> str:
     return "; ".join(kept) + (";" if kept else "")
 
 
-#: Turns a relative image URL into a ``data:`` URI of the image, or None to refuse it.
+#: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
+#: None to refuse it.
 ImageResolver = Callable[[str], "str | None"]
 _image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
 

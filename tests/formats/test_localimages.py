@@ -67,3 +67,9 @@ def test_both_engines_resolve_through_the_same_policy(folder: Path, engine: str)
     html = str(Renderer(sanitizer=engine).handle_all(  # type: ignore[arg-type]
         [("text/html", "<img src='figures/x.png' alt=a><img src='../secret.png' alt=b>")], "e", resolve=FolderImages(folder)))
     assert html.count("data:image/png;base64,") == 1 and "secret" not in html
+
+
+def test_a_resolver_may_map_to_absolute_urls_but_not_to_other_schemes() -> None:
+    mapping = {"a.png": "https://files.example/nb/a.png", "b.png": "javascript:alert(1)", "c.png": "/host/c.png"}
+    html = str(handle_all([("text/markdown", "![a](a.png) ![b](b.png) ![c](c.png)")], "m", resolve=mapping.get))
+    assert 'src="https://files.example/nb/a.png"' in html and "javascript" not in html and "/host/c.png" not in html
