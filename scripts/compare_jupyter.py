@@ -62,10 +62,11 @@ def mathjax_folder(given: str | None) -> Path:
     return folder
 
 
-def lab_html(nb_path: Path, mathjax_url: str) -> str:
+def lab_html(nb_path: Path, mathjax_url: str, scheme: str) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", mathjax_url=mathjax_url)
+    # The lab template ignores prefers-color-scheme; its theme option picks JupyterLab's own.
+    exporter = HTMLExporter(template_name="lab", mathjax_url=mathjax_url, theme=scheme)
     body, _ = exporter.from_filename(str(nb_path))
     return str(body)
 
@@ -163,7 +164,7 @@ def main() -> None:
         print(f"[{k + 1}/{len(args.notebooks)}] rendering {nb.name}", file=sys.stderr)
         stem = f"{k:02d}-{nb.stem}"
         stems.append(stem)
-        for kind, text in (("bai", bai_html(nb, renderer)), ("lab", lab_html(nb, f"{base}/mathjax/MathJax.js?config={MATHJAX_CONFIG}"))):
+        for kind, text in (("bai", bai_html(nb, renderer)), ("lab", lab_html(nb, f"{base}/mathjax/MathJax.js?config={MATHJAX_CONFIG}", args.scheme))):
             pages[f"/nb/{k}/{kind}.html"] = text.encode("utf-8")
             (args.out / f"{stem}.{kind}.html").write_text(text, encoding="utf-8")
 
