@@ -87,7 +87,7 @@ def _stream(output: Any) -> tuple[str, str] | None:
 
 
 def merge_streams(outputs: list[Any]) -> list[Any]:
-    """Consecutive stream outputs of one name become one, as JupyterLab's output area merges them.
+    r"""Consecutive stream outputs of one name become one, as JupyterLab's output area merges them.
 
     The terminal then applies ``\r`` and ``\b`` across the old boundaries: a tqdm loop saved by
     ``nbconvert --execute`` (one output per frame) shows as one box holding its last frame.
