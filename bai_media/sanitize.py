@@ -163,7 +163,7 @@ def clean_style(value: str) -> str:
 
 #: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
 #: None to refuse it.
-ImageResolver = Callable[[str], "str | None"]
+ImageResolver = Callable[[str], str | None]
 _image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
 
 
