@@ -164,6 +164,7 @@ def clean_style(value: str) -> str:
 #: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
 #: None to refuse it.
 ImageResolver = Callable[[str], str | None]
+BROKEN_IMAGE = "data:image/png;base64,"
 _image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
 
 
@@ -189,7 +190,9 @@ def _resolved_image(value: str) -> str:
         return value
     if _SCHEME.match(_strip_invisible(value.strip()).lower()):
         return value
-    return resolve(value.strip()) or ""
+    # A refused image stays visible as a broken one (its alt text and the browser's icon), as
+    # JupyterLab shows a missing file; the empty image data never loads anything.
+    return resolve(value.strip()) or BROKEN_IMAGE
 
 
 def filter_attribute(tag: str, name: str, value: str) -> str | None:

@@ -77,5 +77,5 @@ def test_render_embeds_a_notebooks_relative_images_and_warns_about_refused_ones(
     result = CliRunner().invoke(main, ["render", str(tmp_path / "nb" / "n.ipynb"), "--fragment", "-o", str(tmp_path / "n.html")])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "n.html").read_text()
-    assert html.count("data:image/png;base64,") == 1 and "outside" not in html
+    assert html.count("data:image/png;base64,iVBOR") == 1 and "outside" not in html
     assert "image '../outside.png' not embedded: paths outside the document's folder are not read" in result.output

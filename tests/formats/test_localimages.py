@@ -66,10 +66,24 @@ def test_both_engines_resolve_through_the_same_policy(folder: Path, engine: str)
 
     html = str(Renderer(sanitizer=engine).handle_all(  # type: ignore[arg-type]
         [("text/html", "<img src='figures/x.png' alt=a><img src='../secret.png' alt=b>")], "e", resolve=FolderImages(folder)))
-    assert html.count("data:image/png;base64,") == 1 and "secret" not in html
+    assert html.count("data:image/png;base64,iVBOR") == 1 and "secret" not in html
+    assert '<img src="data:image/png;base64," alt="b">' in html or '<img alt="b" src="data:image/png;base64,">' in html
 
 
 def test_a_resolver_may_map_to_absolute_urls_but_not_to_other_schemes() -> None:
     mapping = {"a.png": "https://files.example/nb/a.png", "b.png": "javascript:alert(1)", "c.png": "/host/c.png"}
     html = str(handle_all([("text/markdown", "![a](a.png) ![b](b.png) ![c](c.png)")], "m", resolve=mapping.get))
     assert 'src="https://files.example/nb/a.png"' in html and "javascript" not in html and "/host/c.png" not in html
+
+
+@pytest.mark.browser
+def test_a_refused_image_shows_as_broken_with_its_alt_text(folder: Path, load_page) -> None:  # type: ignore[no-untyped-def]
+    from bai_media.renderer import default_renderer
+
+    body = handle_all([("text/markdown", "![the figure](figures/x.png) ![a missing figure](figures/gone.png)")], "b",
+                      resolve=FolderImages(folder))
+    page = load_page.open(default_renderer().render_page(body))
+    images = page.evaluate("[...document.images].map(i => [i.alt, i.complete, i.naturalWidth, i.getBoundingClientRect().width])")
+    assert images[0][0] == "the figure" and images[0][2] == 30
+    assert images[1][0] == "a missing figure" and images[1][2] == 0 and images[1][3] > 20  # its alt text takes room
+    assert page.blocked_requests == [] and page.console_errors in ([], ["Failed to load resource: net::ERR_INVALID_URL"])
