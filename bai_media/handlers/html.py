@@ -146,7 +146,7 @@ def render_html(item: MediaItem, ctx: Context[None]) -> Markup:
     frames = frame_links(source)
     if not frames and source.strip() and shows_nothing(clean):
         if _ACTIVE_TAG.search(source):
-            raise NothingShown("Interactive content was removed: this output needs scripts, which never run here.")
+            raise NothingShown("Interactive content was removed: this output needs scripts or plug-ins, which never run here.")
         raise NothingShown("This HTML output has nothing left to show once its styles and unsafe parts are removed.")
     return ctx.render("handlers/html.html", html=clean, cut=cut, frames=frames, style_notice=style_notice)
 
