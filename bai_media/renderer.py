@@ -95,8 +95,9 @@ class Renderer:
                    resolve: ImageResolver | None = None) -> Markup:
         """Render ``media`` into ``container`` (a new one if None) and return the container's HTML.
 
-        ``resolve`` turns relative image URLs in HTML and markdown into ``data:`` URIs (see
-        :func:`bai_media.sanitize.resolving_images`); without it they are dropped.
+        ``resolve`` turns relative image URLs in HTML and markdown into ``data:`` URIs or
+        absolute URLs (see :func:`bai_media.sanitize.resolving_images`); without it they are
+        dropped.
         """
         result = container if container is not None else ResultData(str(result_id))
         with resolving_images(resolve):
