@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .items import MediaItem
+from .sanitize import resolving
 from .store import Store
 
 #: How long a cached render lives; the key changes with anything that changes the output.
@@ -47,7 +48,10 @@ class RenderCache:
         self.salt = hashlib.sha256(f"{_version()}\0{options}".encode()).digest()
 
     def key(self, item: MediaItem, handler: Any) -> str | None:
-        """The key of ``item`` rendered by ``handler``, or None if its data cannot be hashed."""
+        """The key of ``item`` rendered by ``handler``; None if its data cannot be hashed or the
+        output depends on more than it (an image resolver reading files is active)."""
+        if resolving():
+            return None
         digest = hashlib.sha256(self.salt)
         name = f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', type(handler).__name__)}"
         try:
@@ -74,6 +78,8 @@ class RenderCache:
 
     def memo(self, namespace: str, text: str, compute: Callable[[], Markup]) -> Markup:
         """``compute()``, kept under (namespace, text): for work outside handlers, like highlighting."""
+        if resolving():
+            return compute()
         key = "memo:" + hashlib.sha256(self.salt + namespace.encode() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
         raw = self.store.get(key)
         if raw is not None:

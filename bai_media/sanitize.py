@@ -183,6 +183,11 @@ def resolving_images(resolve: ImageResolver | None) -> Iterator[None]:
         _image_resolver.reset(token)
 
 
+def resolving() -> bool:
+    """Whether an image resolver is active: output then depends on more than the input."""
+    return _image_resolver.get() is not None
+
+
 def _resolved_image(value: str) -> str:
     """A relative ``img src`` through the active resolver; other values unchanged."""
     resolve = _image_resolver.get()

@@ -71,3 +71,14 @@ def test_unhashable_data_is_rendered_uncached() -> None:
     html = renderer.handle_all([["application/json", deep], ["application/json", [1]]], "r")
     assert html.count('class="bai-media-item') == 2
     assert renderer.cache is not None and len(renderer.cache.store._data) == 1  # type: ignore[attr-defined]  # only [1] kept
+
+
+def test_nothing_is_cached_while_an_image_resolver_reads_files() -> None:
+    from bai_media.sanitize import resolving_images
+
+    renderer = Renderer()
+    item = [["text/markdown", "![x](pic.png)"]]
+    with resolving_images(lambda url: "data:image/png;base64,AAAA"):
+        resolved = renderer.handle_all(item, "r")
+    plain = renderer.handle_all(item, "r")
+    assert "data:image/png;base64,AAAA" in resolved and "AAAA" not in plain
