@@ -335,16 +335,14 @@ class Terminal:
         self.budget = budget
         self.style = PLAIN
         self.line = _Line()
-        self.head: list[Line] = []
+        self.head: list[_Kept] = []
         self.head_chars = 0
-        self.tail: deque[tuple[Line, int]] = deque()
+        self.tail: deque[_Kept] = deque()
         self.tail_chars = 0
         self.cut_chars = 0
         self._pending_escape = ""
         self.lines = 0  # finished lines ever stored, shown or cut
-        self._shown: tuple[int, int] | None = None  # (lines, cut_chars) when html() last ran
-        self._head_html: list[str] = []  # each kept line's HTML, rendered once
-        self._tail_html: deque[str] = deque()
+        self._shown: tuple[int, int] | None = None  # (lines, cut_chars) when mark_shown() last ran
 
     def feed(self, text: str) -> None:
         if self._pending_escape:
@@ -485,28 +483,26 @@ class Terminal:
     def _store(self, line: Line, size: int) -> None:
         """Keep a finished line in the head, or in the rolling tail once the head is full."""
         self.lines += 1
+        kept = _Kept(line, None, size)
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
-            self.head.append(line)
-            self._head_html.append(line_html(line))
+            self.head.append(kept)
             self.head_chars += size
         else:
-            self.tail.append((line, size))
-            self._tail_html.append(line_html(line))
+            self.tail.append(kept)
             self.tail_chars += size
             while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
-                _, dropped = self.tail.popleft()
-                self._tail_html.popleft()
-                self.tail_chars -= dropped
-                self.cut_chars += dropped
+                dropped = self.tail.popleft()
+                self.tail_chars -= dropped.size
+                self.cut_chars += dropped.size
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
-        parts = list(self._head_html)
+        parts = [kept.to_html() for kept in self.head]
         if self.cut_chars:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
-        parts.extend(self._tail_html)
+        parts.extend(kept.to_html() for kept in self.tail)
         return Markup(self._join(parts))
 
     def mark_shown(self) -> None:
@@ -521,12 +517,11 @@ class Terminal:
         if shown is None or shown[1] != self.cut_chars:
             return None
         new = self.lines - shown[0]
-        kept = len(self._head_html) + len(self._tail_html)
-        if new > kept:
+        if new > len(self.head) + len(self.tail):
             return None
-        tail, from_head = self._tail_html, max(0, new - len(self._tail_html))
-        parts = self._head_html[len(self._head_html) - from_head:] if from_head else []
-        parts += [tail[i] for i in range(len(tail) - (new - from_head), len(tail))]
+        tail, from_head = self.tail, max(0, new - len(self.tail))
+        parts = [kept.to_html() for kept in self.head[len(self.head) - from_head:]] if from_head else []
+        parts += [tail[i].to_html() for i in range(len(tail) - (new - from_head), len(tail))]
         return Markup(self._join(parts))
 
     def _join(self, parts: list[str]) -> str:
@@ -542,8 +537,9 @@ class Terminal:
             "budget": self.budget,
             "style": _style_json(self.style),
             "line": {"runs": [[_style_json(st), text] for st, text in self.line.to_runs()], "cursor": self.line.cursor},
-            "head": [_line_json(line) for line in self.head],
-            "tail": [_line_json(line) for line, _ in self.tail],
+            "head": [kept.to_json() for kept in self.head],
+            "tail": [kept.to_json() for kept in self.tail],
+            "sizes": [kept.size for kept in self.head] + [kept.size for kept in self.tail],
             "cut_chars": self.cut_chars,
             "pending_escape": self._pending_escape,
             "lines": self.lines,
@@ -560,16 +556,16 @@ class Terminal:
         term.line.runs = [run for run in runs if run[1]]
         term.line.length = sum(len(text) for _, text in runs)
         term.line.cursor = min(_count(data["line"]["cursor"]), term.line.length + term.budget)
-        for raw in _list(data["head"]):
-            line = _line_from_json(raw)
-            term.head.append(line)
-            term._head_html.append(line_html(line))
-            term.head_chars += _line_size(line)
-        for raw in _list(data["tail"]):
-            line = _line_from_json(raw)
-            term.tail.append((line, _line_size(line)))
-            term._tail_html.append(line_html(line))
-            term.tail_chars += _line_size(line)
+        # Kept lines are checked and rendered only when shown again, which a continued stream
+        # never needs: restoring costs little more than parsing the JSON.
+        head, tail = _list(data["head"]), _list(data["tail"])
+        sizes = data.get("sizes")
+        if not (isinstance(sizes, list) and len(sizes) == len(head) + len(tail)
+                and all(type(size) is int and size > 0 for size in sizes)):
+            sizes = [_raw_size(raw) for raw in head] + [_raw_size(raw) for raw in tail]
+        term.head = [_Kept(None, raw, size) for raw, size in zip(head, sizes)]
+        term.tail = deque(_Kept(None, raw, size) for raw, size in zip(tail, sizes[len(head):]))
+        term.head_chars, term.tail_chars = sum(sizes[:len(head)]), sum(sizes[len(head):])
         kept = len(term.head) + len(term.tail)
         term.lines = max(_count(data.get("lines", kept)), kept)
         shown = data.get("shown")
@@ -579,6 +575,41 @@ class Terminal:
         pending = _text(data["pending_escape"])
         term._pending_escape = pending if pending.startswith("\x1b") and len(pending) <= _MAX_PENDING_ESCAPE else ""
         return term
+
+
+class _Kept:
+    """A finished line the terminal keeps: its runs, its saved JSON, its HTML, each made once
+    when first needed (a restored line is checked like kernel output when first shown)."""
+
+    __slots__ = ("line", "raw", "html", "size")
+
+    def __init__(self, line: Line | None, raw: list[Any] | None, size: int) -> None:
+        self.line, self.raw, self.size = line, raw, size
+        self.html: str | None = None
+
+    def to_html(self) -> str:
+        if self.html is None:
+            if self.line is None:
+                try:
+                    self.line = _line_from_json(self.raw)
+                except (TypeError, ValueError):
+                    self.line = ((PLAIN, "[a saved line could not be read]"),)
+            self.html = line_html(self.line)
+        return self.html
+
+    def to_json(self) -> list[Any]:
+        if self.raw is None:
+            assert self.line is not None
+            self.raw = _line_json(self.line)
+        return self.raw
+
+
+def _raw_size(raw: Any) -> int:
+    """A saved line's size as the budget counts it (its characters and the newline)."""
+    pairs = _list(raw)
+    if not all(isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str) for pair in pairs):
+        raise ValueError("expected [style, text] pairs")
+    return sum(len(pair[1]) for pair in pairs) + 1
 
 
 _HEX_COLOR = re.compile(r"#[0-9a-f]{6}")

@@ -41,9 +41,9 @@ class RenderedItem:
     #: Set when only this was new for a page that shows the element (see Output.append); not saved.
     append: Markup | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, html: bool = True) -> dict[str, Any]:
         return {"element_id": self.element_id, "type": self.type, "classes": self.classes,
-                "inner": str(self.inner), "result_id": self.result_id, "index": self.index}
+                "inner": str(self.inner) if html else "", "result_id": self.result_id, "index": self.index}
 
     @classmethod
     def from_json(cls, data: Any) -> RenderedItem:
@@ -130,10 +130,7 @@ class ResultData:
         them (the render endpoint): the size is then bounded by ``Limits`` (``result_items``
         ids, each stream's ``text_chars``, each canvas's drawing limits), not by what was shown.
         """
-        items = [item.to_json() for item in self.items.values()]
-        if not html:
-            for item in items:
-                item["inner"] = ""
+        items = [item.to_json(html) for item in self.items.values()]
         return {
             "version": STATE_VERSION,
             "result_id": self.result_id,

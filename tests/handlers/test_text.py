@@ -113,3 +113,18 @@ def test_huge_stream_keeps_head_tail_and_colour_through_the_cut() -> None:
 def test_jupyter_stream_types_and_list_data() -> None:
     html = handle_all([("application/vnd.jupyter.stderr", ["a", "b\n"]), ("text/plain", b"bytes \xff")], "j")
     assert "ab\n" in html and "bai-media-stream-stderr" in html and "bytes \ufffd" in html
+
+
+def test_saved_lines_are_read_only_when_shown_and_a_bad_one_shows_a_marker() -> None:
+    from bai_media.ansi import Terminal
+
+    term = Terminal()
+    term.feed("\x1b[31mred\x1b[0m\nplain\n")
+    data = term.to_json()
+    data["head"][1] = [["not a style", "x"]]  # damaged in the store
+    restored = Terminal.from_json(data)
+    restored.mark_shown()
+    restored.feed("more\n")
+    assert restored.html_since_shown() == "more\n"  # continuing never reads the old lines
+    html = restored.html()
+    assert '<span class="bai-ansi-fg-1">red</span>' in html and "[a saved line could not be read]" in html
