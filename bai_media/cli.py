@@ -10,13 +10,16 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .renderer import Renderer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,13 +113,20 @@ def _target(source: str, output: str | None, many: bool) -> str:
     return output or str(Path(source).with_suffix(".html"))
 
 
+@lru_cache(maxsize=2)
+def _renderer(sanitizer: str) -> Renderer:
+    """One renderer per engine for the process: its templates compile once for all files."""
+    from .renderer import Renderer
+
+    return Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+
+
 def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
                 asset_root: str | None = None) -> str:
     """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
     from . import formats
-    from .renderer import Renderer
 
-    renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+    renderer = _renderer(sanitizer)
     data = _read_json(source)
     name = "stdin" if source == "-" else Path(source).stem
     used = formats.detect(data) if fmt == "auto" else fmt
