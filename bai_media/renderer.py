@@ -72,8 +72,8 @@ class RenderContext:
     def limits(self) -> Limits:
         return self.renderer.limits
 
-    def sanitize(self, html: str) -> Markup:
-        return self.renderer.sanitize(html)
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
+        return self.renderer.sanitize(html, mathml=mathml)
 
     def render(self, template: str, /, **context: Any) -> Markup:
         return Markup(self.renderer.env.get_template(template).render(**context))
@@ -152,9 +152,9 @@ class Renderer:
         self.render_into(result, media, str(result_id), append=False)
         return Markup(result.__html__())
 
-    def sanitize(self, html: str) -> Markup:
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer)
+        return sanitize_html(html, self.sanitizer, mathml=mathml)
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..items import MediaItem
-from ..mathml import MATH_SPANS, MathError, span_tex, tex_to_mathml
+from ..mathml import MathError, find_math, tex_to_mathml
 from ..registry import Registry
 from ..renderer import RenderContext
 
@@ -27,10 +27,10 @@ def render_latex(item: MediaItem, ctx: RenderContext) -> Markup:
         return render_tex(text[:2000] + "…", True, ctx)
     parts: list[Markup | str] = []
     pos = 0
-    for match in MATH_SPANS.finditer(text):
-        parts.append(text[pos : match.start()])
-        parts.append(render_tex(*span_tex(match), ctx))
-        pos = match.end()
+    for span in find_math(text):
+        parts.append(text[pos : span.start])
+        parts.append(render_tex(span.tex, span.display, ctx))
+        pos = span.end
     if pos == 0:  # no delimiters at all: the whole text is one expression
         return ctx.render("handlers/latex.html", parts=[render_tex(text, True, ctx)])
     parts.append(text[pos:])

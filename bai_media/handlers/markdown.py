@@ -1,79 +1,360 @@
-"""``text/markdown``: Python-Markdown (fenced code, tables, Pygments classes), then the sanitizer.
+"""``text/markdown``: Python-Markdown as JupyterLab shows markdown, math as MathML, one sanitizer pass.
 
-Math is cut out before markdown sees it (so ``_`` and ``*`` inside TeX stay TeX) and put back
-as MathML after sanitizing; code spans and fences keep their dollars.
+Math is found as Jupyter finds it, before markdown (so ``_`` and ``*`` in TeX stay TeX, and
+display math may span blank lines), and replaced by inert tokens. Only an inline pattern turns a
+token into MathML, so only where markdown puts text; a token that lands in a URL, an attribute,
+raw HTML or code gets its TeX source back. The MathML is part of the document the sanitizer then
+cleans once (HTML + MathML allowlist): nothing is inserted into HTML after sanitizing.
+
+Python-Markdown is superlinear on some shapes (unclosed brackets, backtick runs, unclosed tags,
+deep quotes). Those shapes are measured in linear time first; text too costly to parse is shown
+literally, with a visible notice, so every item stays linear in its size.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 import threading
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
 
 import markdown
+from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 from markupsafe import Markup
 
 from ..items import MediaItem
-from ..mathml import MATH_SPANS, span_tex
+from ..mathml import MathError, find_math, tex_to_mathml, unrendered_math
 from ..registry import Registry
 from ..renderer import RenderContext
-from .latex import render_tex
 
 # What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
 EXTENSIONS = ["fenced_code", "tables", "codehilite", "sane_lists"]
 EXTENSION_CONFIGS = {"codehilite": {"css_class": "highlight", "guess_lang": False, "noclasses": False}}
-_TAG = r'<[^>"]*(?:"[^"]*"[^>"]*)*>'
+
+#: Code spans and fences, whose dollars are not math.
 _CODE = re.compile(r"(^|\n)(```|~~~).*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`]*?\4", re.DOTALL)
+
+#: Formulas rendered per item; beyond this they show as TeX source (latex2mathml costs ~0.3 ms each).
+MAX_FORMULAS = 2_000
+MAX_FORMULA_CHARS = 100_000
+#: Estimated inline parsing cost (roughly µs) one text, and one item, may take.
+TEXT_BUDGET = 100_000
+ITEM_BUDGET = 800_000
+#: Blockquotes nested deeper are flattened to this depth (the parser recurses per level).
+MAX_QUOTE_DEPTH = 16
+
+
+@dataclass
+class _Render:
+    """What one conversion knows: the math token, the spans it stands for, and what was cut."""
+
+    token: str
+    spans: list[tuple[str, str, bool]] = field(default_factory=list)  # (source, tex, display)
+    formulas: int = 0
+    formula_chars: int = 0
+    cost: int = 0
+    literal: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    def source(self, match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return self.spans[index][0] if index < len(self.spans) else match.group(0)
 
 
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
+def _converter() -> tuple[markdown.Markdown, _Bai]:
     """One Markdown instance per thread: building one (extensions, Pygments) costs more than
     converting a typical cell, and instances are not thread-safe."""
-    converter = getattr(_local, "converter", None)
-    if converter is None:
-        converter = _local.converter = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
-    return converter
+    pair = getattr(_local, "converter", None)
+    if pair is None:
+        bai = _Bai()
+        md = markdown.Markdown(extensions=[*EXTENSIONS, bai], extension_configs=EXTENSION_CONFIGS, output_format="html")
+        pair = _local.converter = (md, bai)
+    return pair
 
 
-def _protect_math(text: str, token: str) -> tuple[str, list[tuple[str, bool]]]:
-    """Replace math spans outside code with placeholders; return the text and the spans."""
-    spans: list[tuple[str, bool]] = []
+# -- before markdown: math out, costly shapes bounded ----------------------------------------------
+
+_QUOTES = re.compile(r"^((?:[ \t]*>){%d})(?:[ \t]*>)+" % MAX_QUOTE_DEPTH, re.MULTILINE)
+_TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
+_UNCLOSED_TAG = re.compile(r"<(?=[A-Za-z!/?])(?=[^>]*(?:<|$))")
+
+
+def _prepare(text: str, state: _Render) -> str:
+    """Math spans outside code become tokens; shapes the parser is superlinear on are bounded."""
     out: list[str] = []
     pos = 0
-
-    def math_in(segment: str) -> str:
-        def repl(match: re.Match[str]) -> str:
-            spans.append(span_tex(match))
-            return f"{token}{len(spans) - 1}Z"
-
-        return MATH_SPANS.sub(repl, segment)
-
     for code in _CODE.finditer(text):
-        out.append(math_in(text[pos : code.start()]))
+        out.append(_prose(text[pos : code.start()], state))
         out.append(code.group(0))
         pos = code.end()
-    out.append(math_in(text[pos:]))
-    return "".join(out), spans
+    out.append(_prose(text[pos:], state))
+    return "".join(out)
+
+
+def _prose(segment: str, state: _Render) -> str:
+    parts: list[str] = []
+    pos = 0
+    for span in find_math(segment):
+        parts.append(segment[pos : span.start])
+        parts.append(f"{state.token}{len(state.spans)}Z")
+        state.spans.append((segment[span.start : span.end], span.tex, span.display))
+        pos = span.end
+    parts.append(segment[pos:])
+    prose = "".join(parts)
+    if _QUOTES.search(prose):
+        prose = _QUOTES.sub(r"\1", prose)
+        state.notices.append(f"Blockquotes nested deeper than {MAX_QUOTE_DEPTH} levels are shown at that depth.")
+    if _tag_scan_cost(prose) > TEXT_BUDGET * 10:
+        # Python's HTMLParser rescans from every unclosed tag to the next ">": escape the starts
+        # that cannot open a tag (another "<" comes before any ">").
+        prose = _UNCLOSED_TAG.sub("&lt;", prose)
+        state.notices.append("Unclosed HTML tags are shown as text.")
+    return prose
+
+
+def _tag_scan_cost(text: str) -> int:
+    """Characters HTMLParser scans for tag starts: from each to the next ``>``."""
+    cost = 0
+    close = -1
+    for m in _TAG_START.finditer(text):
+        if close < m.start():
+            close = text.find(">", m.start())
+            if close == -1:
+                close = len(text)
+        cost += close - m.start()
+    return cost
+
+
+# -- inside markdown -----------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"\]\(|[\[\]()]")
+_TICKS = re.compile(r"`+")
+_SPECIAL = re.compile(r"[*_`\[\]<&!~\\]")
+
+
+def inline_cost(text: str) -> int:
+    """An upper estimate of Python-Markdown's inline work on ``text`` (about 0.1 µs units).
+
+    Link patterns scan in Python from each ``[`` to its ``]`` (or the end) and from each ``](``
+    to its ``)``; code spans scan from each backtick run to the next run of its length; and every
+    match rebuilds the string.
+    """
+    length = len(text)
+    cost = length
+    specials = len(_SPECIAL.findall(text))
+    cost += specials * length // 200
+    if "[" in text or "](" in text:
+        squares: list[int] = []
+        parens: list[int] = []
+        links: list[int] = []
+        for m in _BRACKETS.finditer(text):
+            char, at = m.group(0), m.start()
+            if char == "[":
+                squares.append(at)
+            elif char == "]":
+                if squares:
+                    cost += 30 * (at - squares.pop())
+            elif char == "](":
+                if squares:
+                    cost += 30 * (at - squares.pop())
+                links.append(len(parens))
+                parens.append(at + 1)
+            elif char == "(":
+                parens.append(at)
+            elif parens:  # ")"
+                opened = parens.pop()
+                if links and links[-1] == len(parens):
+                    links.pop()
+                    cost += 30 * (at - opened)
+        cost += 30 * sum(length - at for at in squares)
+        cost += 30 * sum(length - parens[i] for i in links)
+    if "`" in text:
+        next_run: dict[int, int] = {}
+        runs = [(m.start(), len(m.group(0))) for m in _TICKS.finditer(text)]
+        for at, size in reversed(runs):
+            cost += 5 * (next_run.get(size, length) - at)
+            next_run[size] = at
+    return cost
+
+
+class _Bound(Treeprocessor):
+    """Texts whose inline parsing would cost too much are kept literal (before the inline pass)."""
+
+    def __init__(self, md: markdown.Markdown, bai: _Bai) -> None:
+        super().__init__(md)
+        self.bai = bai
+
+    def run(self, root: etree.Element) -> None:
+        state = self.bai.state
+        for el in root.iter():
+            for attr in ("text", "tail"):
+                text = getattr(el, attr)
+                if not text or isinstance(text, AtomicString):
+                    continue
+                cost = inline_cost(text)
+                if cost > TEXT_BUDGET or state.cost + cost > ITEM_BUDGET:
+                    setattr(el, attr, AtomicString(text))
+                    state.literal += 1
+                else:
+                    state.cost += cost
+
+
+class _Math(InlineProcessor):
+    """A math token in text becomes its MathML (stashed whole, so markdown never re-parses it)."""
+
+    def __init__(self, bai: _Bai, md: markdown.Markdown) -> None:
+        super().__init__(r"\x00never", md)
+        self.bai = bai
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:  # type: ignore[override]
+        state = self.bai.state
+        index = int(m.group(1))
+        if index >= len(state.spans):
+            return None, None, None
+        source, tex, display = state.spans[index]
+        state.formulas += 1
+        state.formula_chars += len(tex)
+        if state.formulas > MAX_FORMULAS or state.formula_chars > MAX_FORMULA_CHARS:
+            return source, m.start(0), m.end(0)
+        try:
+            mathml = tex_to_mathml(tex, display)
+        except MathError:
+            mathml = unrendered_math(tex, display)
+        return self.md.htmlStash.store(str(mathml)), m.start(0), m.end(0)
+
+
+class _Restore(Treeprocessor):
+    """Tokens the math pattern did not reach (URLs, attributes, code, raw HTML) get their source."""
+
+    def __init__(self, md: markdown.Markdown, bai: _Bai) -> None:
+        super().__init__(md)
+        self.bai = bai
+
+    def run(self, root: etree.Element) -> None:
+        state = self.bai.state
+        if not state.spans:
+            return
+        pattern = re.compile(state.token + r"(\d+)Z")
+        for el in root.iter():
+            for attr in ("text", "tail"):
+                text = getattr(el, attr)
+                if text and state.token in text:
+                    restored = pattern.sub(state.source, text)
+                    setattr(el, attr, AtomicString(restored) if isinstance(text, AtomicString) else restored)
+            for name, value in el.items():
+                if state.token in value:
+                    el.set(name, pattern.sub(state.source, value))
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        for i, block in enumerate(blocks):
+            if isinstance(block, str) and state.token in block:
+                blocks[i] = pattern.sub(lambda m: html.escape(state.source(m)), block)
+
+
+_STASHED = re.compile("\x02wzxhzdk:\\d+\x03")
+_ESCAPED = re.compile("\x02(\\d+)\x03")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _Headings(Treeprocessor):
+    """Heading ids as JupyterLab makes them (text, spaces as ``-``), and a ``¶`` anchor to each.
+
+    The sanitizer prefixes ids and in-page links alike, so ``[..](#Section)`` reaches them."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag not in _HEADINGS:
+                continue
+            text = _ESCAPED.sub(lambda m: chr(int(m.group(1))), _STASHED.sub("", "".join(el.itertext())))
+            ident = text.strip().replace(" ", "-")
+            if not ident:
+                continue
+            el.set("id", ident)
+            anchor = etree.SubElement(el, "a", {"class": "anchor-link", "href": "#" + ident, "title": "Link to this heading"})
+            anchor.text = "¶"
+
+
+_TASK = re.compile(r"\[([ xX])\]\s+")
+
+
+class _Tasks(Treeprocessor):
+    """GFM task list items ``- [x] done``: a checked or empty box (inputs are not allowed HTML)."""
+
+    def run(self, root: etree.Element) -> None:
+        for li in root.iter("li"):
+            holder = li[0] if len(li) and li[0].tag == "p" and not (li.text or "").strip() else li
+            match = _TASK.match(holder.text or "")
+            if match is None:
+                continue
+            done = match.group(1) != " "
+            holder.text = holder.text[match.end() :]  # type: ignore[index]
+            box = etree.Element("span", {"class": "task-list-box", "title": "done" if done else "not done"})
+            box.text = "☑" if done else "☐"
+            box.tail = " " + (holder.text or "")
+            holder.text = ""
+            holder.insert(0, box)
+            li.set("class", "task-list-item")
+
+
+class _FastTables(TableProcessor):
+    """The tables test splits the whole block into rows on every call, which is quadratic in a
+    long list; a table's first row must contain a pipe, so look at that first."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "|" in block.partition("\n")[0] and super().test(parent, block)
+
+
+class _Bai(Extension):
+    """GFM strikethrough and task lists, heading ids, math in text only, and the cost bounds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = _Render("")
+        self._math: _Math | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.ESCAPED_CHARS.append("$")
+        table = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_FastTables(md.parser, table.config), "table", 75)  # type: ignore[attr-defined]
+        self._math = _Math(self, md)
+        # After links, autolinks and raw HTML (so a token in a URL or tag stays inert), before
+        # emphasis; tokens hold no markdown characters, so the order changes nothing else.
+        md.inlinePatterns.register(self._math, "bai_math", 85)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~", "del"), "bai_strike", 55)
+        md.treeprocessors.register(_Bound(md, self), "bai_bound", 25)
+        md.treeprocessors.register(_Restore(md, self), "bai_restore", 19)
+        md.treeprocessors.register(_Tasks(md), "bai_tasks", 18)
+        md.treeprocessors.register(_Headings(md), "bai_headings", 5)
+
+    def start(self, token: str) -> _Render:
+        self.state = _Render(token)
+        assert self._math is not None
+        self._math.compiled_re = re.compile(re.escape(token) + r"(\d+)Z")
+        return self.state
 
 
 def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
     fitted = ctx.truncate(ctx.text(item.data))
     source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut)
-    token = "BAIMATH" + secrets.token_hex(6).upper()
-    protected, spans = _protect_math(source, token)
-    html = _converter().reset().convert(protected)
-    safe = ctx.sanitize(html)
-    if spans:
-        rendered = [render_tex(tex, display, ctx) for tex, display in spans]
-        # Substitute in text only: a placeholder that ended up in an attribute (math in a link
-        # URL) stays inert text rather than markup inside quotes.
-        pattern = re.compile(_TAG + "|" + token + r"(\d+)Z")
-        safe = Markup(pattern.sub(lambda m: m.group(0) if m.group(1) is None else str(rendered[int(m.group(1))]), str(safe)))
-    return ctx.render("handlers/markdown.html", html=safe, cut=cut)
+    md, bai = _converter()
+    md.reset()
+    state = bai.start("BAIMATH" + secrets.token_hex(6).upper())
+    html_out = md.convert(_prepare(source, state))
+    notices = list(state.notices)
+    if state.literal:
+        notices.append(f"{state.literal:,} long passages shown as plain text: their markup would take too long to parse.")
+    if state.formulas > MAX_FORMULAS or state.formula_chars > MAX_FORMULA_CHARS:
+        notices.append(f"Formulas beyond the first {MAX_FORMULAS:,} (or {MAX_FORMULA_CHARS:,} characters of TeX) are shown as source.")
+    safe = ctx.sanitize(html_out, mathml=True)
+    return ctx.render("handlers/markdown.html", html=safe, cut=cut, notices=notices)
 
 
 def register(registry: Registry) -> None:

@@ -9,7 +9,7 @@ from ..html_checks import active_content
 
 def test_tables_fences_and_highlighting() -> None:
     html = handle_all([("text/markdown", "# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\ndef f(x):\n    return x\n```\n")], "m")
-    assert "<h1>Title</h1>" in html and "<table>" in html and "<td>1</td>" in html
+    assert '<h1 id="user-content-Title">Title<a class="anchor-link" href="#user-content-Title"' in html and "<table>" in html and "<td>1</td>" in html
     assert '<div class="highlight"><pre>' in html and '<span class="k">def</span>' in html
     assert "style=" not in html.split("bai-media-markdown", 1)[1]
 
@@ -26,7 +26,8 @@ def test_hostile_markdown_is_inert() -> None:
                         "[r]: javascript:alert(4)\n\n[$x$](http://e.org/$y$) <a href='x' title='$z$'>t</a>\n\n<script>alert(5)</script>")], "m")
     assert active_content(str(html)) == []
     assert "alert(5)" not in html
-    assert html.count("<math") == 1  # only the link text; the URL and attribute keep their placeholder
+    assert html.count("<math") == 1  # only the link text; the URL and the attribute keep their TeX
+    assert 'href="http://e.org/$y$"' in html and "title=\"$z$\"" in html
 
 
 def test_raw_html_in_markdown_is_sanitized_not_dropped() -> None:
