@@ -19,14 +19,22 @@ import secrets
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from ..items import MediaItem
 from ..mathml import MathError, find_math, tex_to_mathml, unrendered_math
@@ -34,8 +42,9 @@ from ..registry import Registry
 from ..renderer import RenderContext
 
 # What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
-EXTENSIONS = ["fenced_code", "tables", "codehilite", "sane_lists"]
-EXTENSION_CONFIGS = {"codehilite": {"css_class": "highlight", "guess_lang": False, "noclasses": False}}
+# Fenced code is ours (below): codehilite builds a Pygments formatter and looks its lexer up per
+# block, 1.5 ms each.
+EXTENSIONS = ["tables", "sane_lists"]
 
 #: Code spans and fences, whose dollars are not math.
 _CODE = re.compile(r"(^|\n)(```|~~~).*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`]*?\4", re.DOTALL)
@@ -48,6 +57,12 @@ TEXT_BUDGET = 100_000
 ITEM_BUDGET = 800_000
 #: Blockquotes nested deeper are flattened to this depth (the parser recurses per level).
 MAX_QUOTE_DEPTH = 16
+#: Markdown is parsed up to here (about 50 µs a block); the rest of an item is shown as plain text.
+MAX_LINES = 5_000
+MAX_CHARS = 200_000
+#: Python-Markdown retests the rest of a block after each heading or list line it takes: blocks
+#: (other than tables) get a break every this many lines, which keeps that linear.
+MAX_BLOCK_LINES = 100
 
 
 @dataclass
@@ -76,7 +91,7 @@ def _converter() -> tuple[markdown.Markdown, _Bai]:
     pair = getattr(_local, "converter", None)
     if pair is None:
         bai = _Bai()
-        md = markdown.Markdown(extensions=[*EXTENSIONS, bai], extension_configs=EXTENSION_CONFIGS, output_format="html")
+        md = markdown.Markdown(extensions=[*EXTENSIONS, bai], output_format="html")
         pair = _local.converter = (md, bai)
     return pair
 
@@ -85,7 +100,45 @@ def _converter() -> tuple[markdown.Markdown, _Bai]:
 
 _QUOTES = re.compile(r"^((?:[ \t]*>){%d})(?:[ \t]*>)+" % MAX_QUOTE_DEPTH, re.MULTILINE)
 _TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
-_UNCLOSED_TAG = re.compile(r"<(?=[A-Za-z!/?])(?=[^>]*(?:<|$))")
+_ANGLES = re.compile(r"[<>]")
+
+
+_FENCE = re.compile(r"(```|~~~)")
+
+
+def _shape(source: str, state: _Render) -> tuple[str, str]:
+    """Split ``source`` into the markdown parsed and a plain-text rest; break over-long blocks."""
+    lines = source.split("\n", MAX_LINES)
+    rest = ""
+    if len(lines) > MAX_LINES:
+        rest = lines.pop()
+    kept, size = [], 0
+    fence = ""
+    run = 0
+    broken = False
+    for index, line in enumerate(lines):
+        size += len(line) + 1
+        if size > MAX_CHARS:
+            rest = "\n".join(lines[index:]) + ("\n" + rest if rest else "")
+            break
+        opener = _FENCE.match(line)
+        if opener and (not fence or opener.group(1) == fence):
+            fence = "" if fence else opener.group(1)
+        if fence or not line.strip():
+            run = 0
+        else:
+            run += 1
+            if run > MAX_BLOCK_LINES and "|" not in line:
+                kept.append("")
+                run = 1
+                broken = True
+        kept.append(line)
+    if broken:
+        state.notices.append(f"Blocks longer than {MAX_BLOCK_LINES} lines are shown in parts.")
+    if rest:
+        state.notices.append(f"Markdown is rendered up to {MAX_LINES:,} lines or {MAX_CHARS:,} characters; "
+                             f"the last {len(rest):,} characters are shown as plain text.")
+    return "\n".join(kept), rest
 
 
 def _prepare(text: str, state: _Render) -> str:
@@ -116,9 +169,23 @@ def _prose(segment: str, state: _Render) -> str:
     if _tag_scan_cost(prose) > TEXT_BUDGET * 10:
         # Python's HTMLParser rescans from every unclosed tag to the next ">": escape the starts
         # that cannot open a tag (another "<" comes before any ">").
-        prose = _UNCLOSED_TAG.sub("&lt;", prose)
+        prose = _escape_unclosed(prose)
         state.notices.append("Unclosed HTML tags are shown as text.")
     return prose
+
+
+def _escape_unclosed(text: str) -> str:
+    """Tag starts followed by another ``<`` before any ``>`` cannot open a tag: escape them."""
+    angles = [(m.start(), m.group(0)) for m in _ANGLES.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for i, (at, char) in enumerate(angles):
+        if char == "<" and _TAG_START.match(text, at) and (i + 1 == len(angles) or angles[i + 1][1] == "<"):
+            out.append(text[pos:at])
+            out.append("&lt;")
+            pos = at + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _tag_scan_cost(text: str) -> int:
@@ -304,6 +371,39 @@ class _Tasks(Treeprocessor):
             li.set("class", "task-list-item")
 
 
+_FORMATTER = HtmlFormatter(cssclass="highlight")
+_FENCE_CLASS = re.compile(r"\.?([\w#+-][\w#.+-]*)")
+
+
+@lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer:
+    try:
+        return get_lexer_by_name(language) if language else TextLexer()
+    except ClassNotFound:
+        return TextLexer()
+
+
+class _Fences(Preprocessor):
+    """Fenced code (```` ```python ````), highlighted with Pygments classes and stashed whole."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "```" not in text and "~~~" not in text:
+            return lines
+        out: list[str] = []
+        pos = 0
+        for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+            language = m.group("lang") or ""
+            if m.group("attrs"):
+                found = _FENCE_CLASS.match(m.group("attrs").strip())
+                language = found.group(1) if found else ""
+            code = highlight(m.group("code"), _lexer(language.lower()), _FORMATTER)
+            out += [text[pos : m.start()], "\n", self.md.htmlStash.store(code), "\n"]
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out).split("\n")
+
+
 class _FastTables(TableProcessor):
     """The tables test splits the whole block into rows on every call, which is quadratic in a
     long list; a table's first row must contain a pipe, so look at that first."""
@@ -322,6 +422,7 @@ class _Bai(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS.append("$")
+        md.preprocessors.register(_Fences(md), "fenced_code_block", 25)
         table = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_FastTables(md.parser, table.config), "table", 75)  # type: ignore[attr-defined]
         self._math = _Math(self, md)
@@ -347,14 +448,15 @@ def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
     md, bai = _converter()
     md.reset()
     state = bai.start("BAIMATH" + secrets.token_hex(6).upper())
-    html_out = md.convert(_prepare(source, state))
+    text, rest = _shape(source, state)
+    html_out = md.convert(_prepare(text, state))
     notices = list(state.notices)
     if state.literal:
         notices.append(f"{state.literal:,} long passages shown as plain text: their markup would take too long to parse.")
     if state.formulas > MAX_FORMULAS or state.formula_chars > MAX_FORMULA_CHARS:
         notices.append(f"Formulas beyond the first {MAX_FORMULAS:,} (or {MAX_FORMULA_CHARS:,} characters of TeX) are shown as source.")
     safe = ctx.sanitize(html_out, mathml=True)
-    return ctx.render("handlers/markdown.html", html=safe, cut=cut, notices=notices)
+    return ctx.render("handlers/markdown.html", html=safe, rest=rest, cut=cut, notices=notices)
 
 
 def register(registry: Registry) -> None:
