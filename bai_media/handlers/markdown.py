@@ -39,7 +39,7 @@ from pygments.util import ClassNotFound
 from ..items import MediaItem
 from ..mathml import MathError, find_math, tex_to_mathml, unrendered_math
 from ..registry import Registry
-from ..renderer import RenderContext
+from ..context import Context
 
 # What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
 # Fenced code is ours (below): codehilite builds a Pygments formatter and looks its lexer up per
@@ -442,9 +442,10 @@ class _Bai(Extension):
         return self.state
 
 
-def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_markdown(item: MediaItem, ctx: Context[None]) -> Markup:
     fitted = ctx.truncate(ctx.text(item.data))
-    source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut)
+    # Only the head is shown (a tail cut mid-block would render as garbage), so it counts as hidden.
+    source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut + len(fitted.tail))
     md, bai = _converter()
     md.reset()
     state = bai.start("BAIMATH" + secrets.token_hex(6).upper())
