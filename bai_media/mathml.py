@@ -77,7 +77,7 @@ class MathSpan:
 
 
 #: Environments MathJax (and so Jupyter) typesets when they stand in text without ``$$``.
-_TEXT_ENVIRONMENTS = ("equation", "equation*", "displaymath", "align", "align*", "aligned", "gather", "gather*",
+_TEXT_ENVIRONMENTS = ("equation", "equation*", "displaymath", "align", "align*", "aligned", "gather", "gather*", "gathered",
                       "multline", "multline*", "eqnarray", "eqnarray*", "split", "cases", "matrix", "pmatrix",
                       "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "array")
 _OPENER = re.compile(r"\$\$|\$|\\\[|\\\(|\\begin\{(" + "|".join(re.escape(e) for e in _TEXT_ENVIRONMENTS) + r")\}")
