@@ -145,7 +145,7 @@ WORST = ["[", "![", "[a](", "](", "*a", " _a", "``a`", "<a ", "<!--", "<http://"
 
 
 def _cpu(text: str, runs: int = 3) -> float:
-    renderer = Renderer(load_plugins=False)
+    renderer = Renderer()
     best = float("inf")
     for _ in range(runs):
         start = time.process_time()
