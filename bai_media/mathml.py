@@ -37,14 +37,14 @@ def _environments(tex: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _presentation(tex: str) -> Markup:
+def _presentation(tex: str, display: bool) -> Markup:
     """The sanitized presentation MathML (the children of ``<math>``) of one expression."""
     from latex2mathml.converter import convert
 
     if len(tex) > _MAX_TEX:
         raise MathError(f"expression longer than {_MAX_TEX:,} characters")
     try:
-        mathml = convert(_environments(tex))
+        mathml = convert(_environments(tex), display="block" if display else "inline")
     except RecursionError as exc:
         raise MathError("expression nested too deeply") from exc
     except Exception as exc:  # latex2mathml raises many kinds of errors for bad TeX
@@ -58,7 +58,7 @@ def _presentation(tex: str) -> Markup:
 def tex_to_mathml(tex: str, display: bool = False) -> Markup:
     """One TeX expression (without delimiters) as a sanitized ``<math>`` element with its source."""
     return Markup('<math display="{}"><semantics>{}<annotation encoding="application/x-tex">{}</annotation></semantics></math>').format(
-        "block" if display else "inline", _presentation(tex.strip()), tex)
+        "block" if display else "inline", _presentation(tex.strip(), display), tex)
 
 
 def unrendered_math(tex: str, display: bool) -> Markup:

@@ -173,3 +173,53 @@ def test_what_is_bounded_says_so() -> None:
     assert "5,000 lines" in html and "- x" in html  # the rest as plain text, not dropped
     html = str(handle_all([("text/markdown", ">" * 50 + " deep")], "m"))
     assert html.count("<blockquote>") == 16 and "deep" in html
+
+
+# -- in Chromium: the math font in use, display math that fits, ids that links reach ---------------------
+
+LAYOUT = """# Results and Discussion
+
+See [the sums](#Sums-and-integrals) and `inline code`.
+
+## Sums and integrals
+
+$$\\sum_{i=0}^{n} \\frac{1}{i^2} = \\int_0^1 \\left( \\frac{x}{2} \\right) dx$$
+
+$$\\begin{aligned} a &= b + c \\\\ d &= e \\end{aligned}$$
+
+$$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$$
+"""
+
+
+@pytest.mark.browser
+def test_math_layout_fonts_and_anchors_in_chromium(load_page: Any) -> None:
+    renderer = Renderer()
+    page = load_page.open(renderer.render_page(renderer.handle_all([("text/markdown", LAYOUT)], "m")), wait_ms=300)
+    page.page.evaluate("document.fonts.ready")
+    facts = page.evaluate("""() => {
+      const blocks = [...document.querySelectorAll('math[display="block"]')];
+      const sum = [...document.querySelectorAll('mo')].find(mo => mo.textContent === '∑');
+      const link = document.querySelector('p a[href^="#"]');
+      const h1 = document.querySelector('h1'), p = document.querySelector('p');
+      const code = document.querySelector('p code');
+      return {
+        blocks: blocks.length,
+        fits: blocks.map(b => b.scrollHeight <= b.clientHeight + 1 && b.scrollWidth <= b.clientWidth + 1),
+        family: getComputedStyle(blocks[0]).fontFamily,
+        loaded: document.fonts.check('16px "bai-media STIX Math"') && [...document.fonts].some(f => f.family.includes('STIX Math') && f.status === 'loaded'),
+        sumTaller: sum.getBoundingClientRect().height / parseFloat(getComputedStyle(sum).fontSize),
+        rows: document.querySelectorAll('mtable mtr').length,
+        target: link && document.getElementById(link.getAttribute('href').slice(1)) !== null,
+        anchors: [...document.querySelectorAll('h1 > a.anchor-link, h2 > a.anchor-link')].every(a => document.getElementById(a.getAttribute('href').slice(1)) === a.parentElement),
+        h1Ratio: parseFloat(getComputedStyle(h1).fontSize) / parseFloat(getComputedStyle(p).fontSize),
+        codeBackground: getComputedStyle(code).backgroundColor,
+        tex: [...document.querySelectorAll('annotation[encoding="application/x-tex"]')].map(a => a.textContent.trim()),
+      };
+    }""")
+    assert facts["blocks"] == 3 and all(facts["fits"]), facts
+    assert "bai-media STIX Math" in facts["family"] and facts["loaded"]
+    assert facts["sumTaller"] > 1.3  # a display-style sum grows, as with MathJax (0.75 em without a MATH font)
+    assert facts["rows"] == 4  # aligned and pmatrix as tables, not one row with literal &
+    assert facts["target"] and facts["anchors"]
+    assert facts["h1Ratio"] > 1.9 and facts["codeBackground"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert facts["tex"][0].startswith("\\sum_{i=0}^{n}") and len(facts["tex"]) == 3
