@@ -153,6 +153,8 @@ def anchor_token(value: str) -> str:
     """An ``id`` or in-page link target as both are kept, so links reach their ids: everything
     but whitespace, control, format and markup characters (JupyterLab's heading ids keep
     punctuation), bounded."""
+    if value.isascii() and value.isprintable() and not any(ch in value for ch in " \"'<>`"):
+        return value[:128]
     return "".join(ch for ch in value[:256] if ch not in "\"'<>`" and not (
         ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")))[:128]
 

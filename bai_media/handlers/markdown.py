@@ -67,7 +67,8 @@ MAX_BLOCK_LINES = 100
 
 @dataclass
 class _Render:
-    """What one conversion knows: the math token, the spans it stands for, and what was cut."""
+    """What one conversion knows: its math token (random, so text cannot forge one), the spans
+    the tokens stand for, and what was cut."""
 
     token: str
     spans: list[tuple[str, str, bool]] = field(default_factory=list)  # (source, tex, display)
@@ -77,12 +78,43 @@ class _Render:
     literal: int = 0
     notices: list[str] = field(default_factory=list)
 
+    def span(self, match: re.Match[str]) -> tuple[str, str, bool] | None:
+        """The span a token stands for; ``None`` for a token of another conversion or a forgery."""
+        index = int(match.group(2))
+        return self.spans[index] if match.group(1) == self.token and index < len(self.spans) else None
+
+    def math(self, span: tuple[str, str, bool]) -> str | None:
+        """The span as MathML, or ``None`` once the item's formula budget is spent."""
+        _, tex, display = span
+        self.formulas += 1
+        self.formula_chars += len(tex)
+        if self.formulas > MAX_FORMULAS or self.formula_chars > MAX_FORMULA_CHARS:
+            return None
+        try:
+            return str(tex_to_mathml(tex, display))
+        except MathError:
+            return str(unrendered_math(tex, display))
+
+    def in_raw_html(self, match: re.Match[str]) -> str:
+        """Raw HTML (sanitized later with everything else): tokens in tags get their source,
+        tokens between tags their MathML, as Jupyter typesets math inside HTML blocks."""
+        if match.group(0).startswith("<"):
+            return _TOKEN.sub(lambda m: html.escape(self.source(m)), match.group(0))
+        span = self.span(match)
+        if span is None:
+            return match.group(0)
+        mathml = self.math(span)
+        return html.escape(span[0]) if mathml is None else mathml
+
     def source(self, match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        return self.spans[index][0] if index < len(self.spans) else match.group(0)
+        span = self.span(match)
+        return span[0] if span else match.group(0)
 
 
 _local = threading.local()
+#: ``BAIMATH<token>N<index>Z``: letters and digits only, so markdown leaves it whole anywhere.
+_TOKEN = re.compile(r"BAIMATH([0-9A-F]{12})N(\d+)Z")
+_TAG_OR_TOKEN = re.compile(r"<[^<>]*>|" + _TOKEN.pattern)
 
 
 def _converter() -> tuple[markdown.Markdown, _Bai]:
@@ -158,7 +190,7 @@ def _prose(segment: str, state: _Render) -> str:
     pos = 0
     for span in find_math(segment):
         parts.append(segment[pos : span.start])
-        parts.append(f"{state.token}{len(state.spans)}Z")
+        parts.append(f"BAIMATH{state.token}N{len(state.spans)}Z")
         state.spans.append((segment[span.start : span.end], span.tex, span.display))
         pos = span.end
     parts.append(segment[pos:])
@@ -279,28 +311,20 @@ class _Math(InlineProcessor):
     """A math token in text becomes its MathML (stashed whole, so markdown never re-parses it)."""
 
     def __init__(self, bai: _Bai, md: markdown.Markdown) -> None:
-        super().__init__(r"\x00never", md)
+        super().__init__(_TOKEN.pattern, md)
         self.bai = bai
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:  # type: ignore[override]
         state = self.bai.state
-        index = int(m.group(1))
-        if index >= len(state.spans):
+        span = state.span(m)
+        if span is None:
             return None, None, None
-        source, tex, display = state.spans[index]
-        state.formulas += 1
-        state.formula_chars += len(tex)
-        if state.formulas > MAX_FORMULAS or state.formula_chars > MAX_FORMULA_CHARS:
-            return source, m.start(0), m.end(0)
-        try:
-            mathml = tex_to_mathml(tex, display)
-        except MathError:
-            mathml = unrendered_math(tex, display)
-        return self.md.htmlStash.store(str(mathml)), m.start(0), m.end(0)
+        mathml = state.math(span)
+        return (span[0] if mathml is None else self.md.htmlStash.store(mathml)), m.start(0), m.end(0)
 
 
 class _Restore(Treeprocessor):
-    """Tokens the math pattern did not reach (URLs, attributes, code, raw HTML) get their source."""
+    """Tokens the math pattern did not reach (URLs, attributes, code) get their source back."""
 
     def __init__(self, md: markdown.Markdown, bai: _Bai) -> None:
         super().__init__(md)
@@ -310,7 +334,7 @@ class _Restore(Treeprocessor):
         state = self.bai.state
         if not state.spans:
             return
-        pattern = re.compile(state.token + r"(\d+)Z")
+        pattern = _TOKEN
         for el in root.iter():
             for attr in ("text", "tail"):
                 text = getattr(el, attr)
@@ -323,7 +347,7 @@ class _Restore(Treeprocessor):
         blocks = self.md.htmlStash.rawHtmlBlocks
         for i, block in enumerate(blocks):
             if isinstance(block, str) and state.token in block:
-                blocks[i] = pattern.sub(lambda m: html.escape(state.source(m)), block)
+                blocks[i] = _TAG_OR_TOKEN.sub(state.in_raw_html, block)
 
 
 _STASHED = re.compile("\x02wzxhzdk:\\d+\x03")
@@ -418,27 +442,23 @@ class _Bai(Extension):
     def __init__(self) -> None:
         super().__init__()
         self.state = _Render("")
-        self._math: _Math | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS.append("$")
         md.preprocessors.register(_Fences(md), "fenced_code_block", 25)
         table = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_FastTables(md.parser, table.config), "table", 75)  # type: ignore[attr-defined]
-        self._math = _Math(self, md)
         # After links, autolinks and raw HTML (so a token in a URL or tag stays inert), before
         # emphasis; tokens hold no markdown characters, so the order changes nothing else.
-        md.inlinePatterns.register(self._math, "bai_math", 85)
+        md.inlinePatterns.register(_Math(self, md), "bai_math", 85)
         md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~", "del"), "bai_strike", 55)
         md.treeprocessors.register(_Bound(md, self), "bai_bound", 25)
         md.treeprocessors.register(_Restore(md, self), "bai_restore", 19)
         md.treeprocessors.register(_Tasks(md), "bai_tasks", 18)
         md.treeprocessors.register(_Headings(md), "bai_headings", 5)
 
-    def start(self, token: str) -> _Render:
-        self.state = _Render(token)
-        assert self._math is not None
-        self._math.compiled_re = re.compile(re.escape(token) + r"(\d+)Z")
+    def start(self) -> _Render:
+        self.state = _Render(secrets.token_hex(6).upper())
         return self.state
 
 
@@ -448,7 +468,7 @@ def render_markdown(item: MediaItem, ctx: Context[None]) -> Markup:
     source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut + len(fitted.tail))
     md, bai = _converter()
     md.reset()
-    state = bai.start("BAIMATH" + secrets.token_hex(6).upper())
+    state = bai.start()
     text, rest = _shape(source, state)
     html_out = md.convert(_prepare(text, state))
     notices = list(state.notices)

@@ -88,6 +88,11 @@ def test_math_in_urls_and_attributes_keeps_its_tex() -> None:
     assert html.count("<math") == 1
 
 
+def test_math_inside_html_blocks_renders_as_jupyter_does() -> None:
+    html = handle_all([("text/markdown", "<div title='$y$'>$x$ and <b>$z$</b></div>\n\n<center>$$a^2$$</center>")], "m")
+    assert html.count("<math") == 3 and 'title="$y$"' in html and '<center><math display="block">' in html
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("engine", ENGINES)
 def test_math_in_markup_runs_nothing_in_chromium(engine: Engine, load_page: Any) -> None:
