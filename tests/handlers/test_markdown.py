@@ -228,3 +228,19 @@ def test_math_layout_fonts_and_anchors_in_chromium(load_page: Any) -> None:
     assert facts["target"] and facts["anchors"]
     assert facts["h1Ratio"] > 1.9 and facts["codeBackground"] not in ("rgba(0, 0, 0, 0)", "transparent")
     assert facts["tex"][0].startswith("\\sum_{i=0}^{n}") and len(facts["tex"]) == 3
+
+
+@pytest.mark.browser
+def test_notebook_markdown_lines_up_with_the_code_column(load_page: Any) -> None:
+    from bai_media.formats.jupyter import render_notebook
+
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "Some **text** and `code`"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [], "source": "x = 1"}]}
+    renderer = Renderer()
+    page = load_page.open(renderer.render_page(render_notebook(nb, "nb", renderer)), wait_ms=200, viewport={"width": 1000, "height": 600})
+    text_left, code_left = page.evaluate("""() => [
+        document.querySelector('.bai-nb-markdown p').getBoundingClientRect().left,
+        (() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('.bai-nb-source pre'));
+                 return r.getClientRects()[0].left; })()]""")
+    assert abs(text_left - code_left) <= 2
