@@ -334,16 +334,15 @@ class _Restore(Treeprocessor):
         state = self.bai.state
         if not state.spans:
             return
-        pattern = _TOKEN
         for el in root.iter():
             for attr in ("text", "tail"):
                 text = getattr(el, attr)
                 if text and state.token in text:
-                    restored = pattern.sub(state.source, text)
+                    restored = _TOKEN.sub(state.source, text)
                     setattr(el, attr, AtomicString(restored) if isinstance(text, AtomicString) else restored)
             for name, value in el.items():
                 if state.token in value:
-                    el.set(name, pattern.sub(state.source, value))
+                    el.set(name, _TOKEN.sub(state.source, value))
         blocks = self.md.htmlStash.rawHtmlBlocks
         for i, block in enumerate(blocks):
             if isinstance(block, str) and state.token in block:
@@ -386,10 +385,9 @@ class _Tasks(Treeprocessor):
             if match is None:
                 continue
             done = match.group(1) != " "
-            holder.text = holder.text[match.end() :]  # type: ignore[index]
             box = etree.Element("span", {"class": "task-list-box", "title": "done" if done else "not done"})
             box.text = "☑" if done else "☐"
-            box.tail = " " + (holder.text or "")
+            box.tail = " " + (holder.text or "")[match.end() :]
             holder.text = ""
             holder.insert(0, box)
             li.set("class", "task-list-item")
