@@ -349,7 +349,9 @@ class _Restore(Treeprocessor):
                 blocks[i] = _TAG_OR_TOKEN.sub(state.in_raw_html, block)
 
 
-_STASHED = re.compile("\x02wzxhzdk:\\d+\x03")
+_STASHED = re.compile("(\x02wzxhzdk:\\d+\x03)")
+#: Raw inline HTML whose content the sanitizer removes, so it is no part of the heading's text.
+_REMOVED = re.compile(r"<(/?)(script|style|template|textarea|title|noscript|iframe|xmp|select)\b", re.IGNORECASE)
 _ESCAPED = re.compile("\x02(\\d+)\x03")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -363,13 +365,28 @@ class _Headings(Treeprocessor):
         for el in root.iter():
             if el.tag not in _HEADINGS:
                 continue
-            text = _ESCAPED.sub(lambda m: chr(int(m.group(1))), _STASHED.sub("", "".join(el.itertext())))
-            ident = text.strip().replace(" ", "-")
+            ident = self.text(el).strip().replace(" ", "-")
             if not ident:
                 continue
             el.set("id", ident)
             anchor = etree.SubElement(el, "a", {"class": "anchor-link", "href": "#" + ident, "title": "Link to this heading"})
             anchor.text = "¶"
+
+    def text(self, heading: etree.Element) -> str:
+        """The heading's text as the browser will see it: without raw HTML, nor what sanitizing
+        removes with its tags (a script's source)."""
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        kept: list[str] = []
+        removed = 0
+        for i, part in enumerate(_STASHED.split("".join(heading.itertext()))):
+            if i % 2 == 0:
+                if not removed:
+                    kept.append(part)
+                continue
+            tag = _REMOVED.match(str(blocks[int(part[9:-1])]))
+            if tag:
+                removed = max(0, removed + (-1 if tag.group(1) else 1))
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1))), "".join(kept))
 
 
 _TASK = re.compile(r"\[([ xX])\]\s+")
