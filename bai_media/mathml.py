@@ -20,6 +20,9 @@ from .sanitize import sanitize_mathml
 #: Commands latex2mathml would pass through as visible source; treat them as unrenderable.
 _UNKNOWN_COMMAND = re.compile(r"<m[io]>\\[A-Za-z]+</m[io]>")
 _MAX_TEX = 20_000
+#: Formulas rendered per item (latex2mathml costs ~0.3 ms each); beyond, TeX shows as source.
+MAX_FORMULAS = 2_000
+MAX_FORMULA_CHARS = 100_000
 #: latex2mathml renders ``aligned``/``gathered`` as one row with literal ``&``; ``split`` and a
 #: centred ``array`` are the same layouts it does render as tables.
 _ALIGNED = re.compile(r"\\(begin|end)\{(?:aligned|align\*?|eqnarray\*?|alignedat|multline\*?)\}(?:\{\d+\})?")

@@ -37,7 +37,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..items import MediaItem
-from ..mathml import MathError, find_math, tex_to_mathml, unrendered_math
+from ..mathml import MAX_FORMULA_CHARS, MAX_FORMULAS, MathError, find_math, tex_to_mathml, unrendered_math
 from ..registry import Registry
 from ..context import Context
 
@@ -49,9 +49,6 @@ EXTENSIONS = ["tables", "sane_lists"]
 #: Code spans and fences, whose dollars are not math.
 _CODE = re.compile(r"(^|\n)(```|~~~).*?(\n\2[^\n]*(?=\n|$)|$)|(`+)[^`]*?\4", re.DOTALL)
 
-#: Formulas rendered per item; beyond this they show as TeX source (latex2mathml costs ~0.3 ms each).
-MAX_FORMULAS = 2_000
-MAX_FORMULA_CHARS = 100_000
 #: Estimated inline parsing cost (roughly µs) one text, and one item, may take.
 TEXT_BUDGET = 100_000
 ITEM_BUDGET = 800_000

@@ -49,3 +49,14 @@ def test_sympy_corpus_coverage_is_at_least_95_percent() -> None:
     assert len(corpus) >= 150
     rendered, failures = coverage(corpus, "mathml")
     assert rendered / len(corpus) >= 0.95, failures[:10]
+
+
+def test_many_formulas_are_bounded_with_a_notice() -> None:
+    text = " ".join(f"$a_{{{i}}}$" for i in range(2_100))
+    html = str(handle_all([("text/latex", text)], "l"))
+    assert html.count("<math") == 2_000 and "are shown as source" in html and "$a_{2099}$" in html
+
+
+def test_unclosed_delimiters_are_text() -> None:
+    html = str(handle_all([("text/latex", "\\(" * 32_000)], "l"))
+    assert "bai-media-math-source" in html and "\\(\\(" in html  # one over-long expression, shown as source
