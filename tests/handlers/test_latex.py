@@ -60,3 +60,19 @@ def test_many_formulas_are_bounded_with_a_notice() -> None:
 def test_unclosed_delimiters_are_text() -> None:
     html = str(handle_all([("text/latex", "\\(" * 32_000)], "l"))
     assert "bai-media-math-source" in html and "\\(\\(" in html  # one over-long expression, shown as source
+
+
+@pytest.mark.browser
+def test_sympy_display_math_fits_its_box_in_chromium(load_page) -> None:  # type: ignore[no-untyped-def]
+    from bai_media import Renderer
+
+    renderer = Renderer()
+    body = renderer.handle_all([("text/latex", "$\\displaystyle \\int_{0}^{\\infty} \\frac{\\sin{\\left(x \\right)}}{x}\\, dx = \\frac{\\pi}{2}$"),
+                                ("text/latex", "$\\left[\\begin{matrix}1 & x\\\\x^{2} & \\sqrt{x}\\end{matrix}\\right]$")], "l")
+    page = load_page.open(renderer.render_page(body), wait_ms=300)
+    page.page.evaluate("document.fonts.ready")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.bai-media-item')].map(b => [
+        b.scrollHeight - b.clientHeight, b.scrollWidth - b.clientWidth, getComputedStyle(b.querySelector('math')).fontFamily])""")
+    assert len(boxes) == 2
+    for tall, wide, family in boxes:
+        assert tall <= 1 and wide <= 1 and "bai-media STIX Math" in family
