@@ -132,31 +132,43 @@ def folder_files(outputs: Mapping[str, bytes], manifest: Mapping[str, Any]) -> d
     return files
 
 
-def check_folder(folder: Path) -> str | None:
-    """Why ``folder`` is not a complete build according to its manifest.json, or None if it is.
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes); raises OSError."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if not p.is_dir()}
+
+
+def check_files(folder: Path, files: Mapping[str, bytes]) -> str | None:
+    """Why ``files`` (read from ``folder``) are not a complete build by their manifest.json, or None.
 
     Every file the manifest lists must have its size and SRI hash, every ``.gz`` sibling must
     decompress to its file, and nothing else may be there.
     """
     try:
-        manifest = json.loads((folder / "manifest.json").read_bytes())
+        manifest = json.loads(files["manifest.json"])
         listed = manifest["files"]
         if manifest.get("hash") != folder.name or not isinstance(listed, dict):
             return f"{folder}/manifest.json does not describe this folder"
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
         expected = {"manifest.json", *listed, *(f"{n}.gz" for n in listed if n.endswith(GZIP_SUFFIXES))}
-        if present != expected:
-            odd = sorted(present ^ expected)[0]
-            return f"{folder}: {odd} is {'missing' if odd in expected else 'not in manifest.json'}"
+        if set(files) != expected:
+            odd = sorted(set(files) ^ expected)[0]
+            return f"{folder}/{odd} is {'missing' if odd in expected else 'not in manifest.json'}"
         for name, info in listed.items():
-            data = (folder / name).read_bytes()
+            data = files[name]
             if len(data) != info["size"] or integrity(data) != info["integrity"]:
                 return f"{folder}/{name} does not match manifest.json"
-            if name.endswith(GZIP_SUFFIXES) and gzip.decompress((folder / f"{name}.gz").read_bytes()) != data:
+            if name.endswith(GZIP_SUFFIXES) and gzip.decompress(files[f"{name}.gz"]) != data:
                 return f"{folder}/{name}.gz does not match {name}"
-    except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, EOFError, gzip.BadGzipFile) as exc:
         return f"{folder} is not a complete build: {type(exc).__name__}: {exc}".splitlines()[0]
     return None
+
+
+def check_folder(folder: Path) -> str | None:
+    """:func:`check_files` for a folder on disk."""
+    try:
+        return check_files(folder, read_folder(folder))
+    except OSError as exc:
+        return f"cannot read {exc.filename or folder}: {exc.strerror or exc}"
 
 
 @contextmanager
@@ -200,8 +212,7 @@ def build(out: Path | str = "assets", static: Path | None = None, progress: Prog
 def _same_files(folder: Path, files: Mapping[str, bytes]) -> bool:
     """Whether ``folder`` holds exactly ``files``, byte for byte (what a reuse needs)."""
     try:
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
-        return present == set(files) and all((folder / name).read_bytes() == data for name, data in files.items())
+        return read_folder(folder) == files
     except OSError:
         return False
 

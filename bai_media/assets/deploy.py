@@ -5,6 +5,11 @@ immutable`` (the folder is content-addressed), ``Content-Encoding: gzip`` for ``
 and its sha256 in metadata. ``manifest.json`` goes last, so a hash folder counts as deployed only
 when complete; a re-run after a failure skips what is already there (by sha256, never by ETag,
 which is not an MD5 for multipart uploads) and finishes the job.
+
+Nothing is uploaded unless every local file matches the build's manifest (the bytes checked are
+the bytes sent). Ctrl-C cancels the queued uploads at once and leaves manifest.json out. Every
+request has connect and read timeouts, so a store that accepts connections and never answers
+fails in seconds, not minutes. Prune deletes nothing when any answer about a folder is uncertain.
 """
 
 from __future__ import annotations
@@ -18,11 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import HASH_DIR
+from .build import HASH_DIR, check_files, read_folder
 from .contenttypes import content_type
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MANIFEST = "manifest.json"
+#: Seconds; with 3 attempts a silent endpoint fails in about 3 x 8 s plus backoff, under 30 s.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 8.0
+ATTEMPTS = 3
+#: A remote folder without manifest.json newer than this may be a deploy in progress: prune keeps it.
+PRUNE_GRACE = 3600.0
 
 Progress = Callable[[str, bool], None]  # (key, uploaded?) once per object
 
@@ -51,23 +62,24 @@ class DeployReport:
 @dataclass(frozen=True)
 class Upload:
     key: str
-    path: Path
+    data: bytes
     sha256: str
     content_type: str
     encoding: str | None
 
 
 def make_client(endpoint_url: str | None = None, region: str | None = None, *, jobs: int = 8,
-                compat_checksums: bool = False) -> Any:
+                compat_checksums: bool = False, connect_timeout: float = CONNECT_TIMEOUT,
+                read_timeout: float = READ_TIMEOUT) -> Any:
     """One S3 client shared by all upload threads (boto3 clients are thread-safe)."""
     import boto3
     from botocore.config import Config
 
     options: dict[str, Any] = {
         "max_pool_connections": max(10, jobs * 2),
-        "retries": {"max_attempts": 3, "mode": "standard"},
-        "connect_timeout": 5,
-        "read_timeout": 30,
+        "retries": {"max_attempts": ATTEMPTS, "mode": "standard"},
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
     }
     if compat_checksums:  # several S3-compatible stores reject boto3's default CRC checksums
         options.update(request_checksum_calculation="when_required", response_checksum_validation="when_required")
@@ -79,33 +91,46 @@ def make_client(endpoint_url: str | None = None, region: str | None = None, *, j
 
 
 def plan(build_dir: Path, prefix: str) -> tuple[str, list[Upload], Upload]:
-    """What to upload: every file of the build (manifest separately, to go last)."""
+    """What to upload: every file of the build (manifest separately, to go last), each checked
+    against the manifest first; the bytes checked are the bytes uploaded."""
     if not HASH_DIR.match(build_dir.name) or not (build_dir / MANIFEST).is_file():
         raise DeployError(f"{build_dir} is not a complete build (assets/<hash>/ with {MANIFEST}); run bai-media build")
+    try:
+        files = read_folder(build_dir)
+    except OSError as exc:
+        raise DeployError(f"cannot read {exc.filename or build_dir}: {exc.strerror or exc}") from exc
+    problem = check_files(build_dir, files)
+    if problem:
+        raise DeployError(f"{problem}; nothing uploaded (run bai-media build to rebuild it)")
     base = "/".join(part for part in (prefix.strip("/"), build_dir.name) if part)
     uploads = []
-    for path in sorted(p for p in build_dir.rglob("*") if p.is_file()):
-        relative = path.relative_to(build_dir).as_posix()
+    for relative, data in sorted(files.items()):
         ctype, encoding = content_type(relative)
-        uploads.append(Upload(f"{base}/{relative}", path, hashlib.sha256(path.read_bytes()).hexdigest(), ctype, encoding))
+        uploads.append(Upload(f"{base}/{relative}", data, hashlib.sha256(data).hexdigest(), ctype, encoding))
     manifest = next(u for u in uploads if u.key.endswith("/" + MANIFEST))
     return build_dir.name, [u for u in uploads if u is not manifest], manifest
 
 
 def _describe(exc: BaseException, bucket: str, endpoint: str) -> str:
     """One line for the usual ways S3 calls fail."""
-    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ReadTimeoutError,
+    )
 
-    try:
-        from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
-        lost: tuple[type[BaseException], ...] = (ConnectionClosedError, ReadTimeoutError)
-    except ImportError:  # pragma: no cover
-        lost = ()
     if isinstance(exc, NoCredentialsError):
         return "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+    if isinstance(exc, ConnectTimeoutError):
+        return f"cannot connect to the S3 endpoint {endpoint} (connect timeout, {ATTEMPTS} attempts)"
+    if isinstance(exc, ReadTimeoutError):
+        return f"no answer from the S3 endpoint {endpoint} (read timeout, {ATTEMPTS} attempts)"
     if isinstance(exc, EndpointConnectionError):
         return f"cannot reach the S3 endpoint {endpoint}"
-    if lost and isinstance(exc, lost):
+    if isinstance(exc, ConnectionClosedError):
         return f"connection to {endpoint} lost"
     if isinstance(exc, ClientError):
         code = str(exc.response.get("Error", {}).get("Code", ""))
@@ -153,16 +178,22 @@ def _put(client: Any, bucket: str, item: Upload, **metadata: str) -> None:
                              "Metadata": {"sha256": item.sha256, **metadata}}
     if item.encoding:
         extra["ContentEncoding"] = item.encoding
-    client.put_object(Bucket=bucket, Key=item.key, Body=item.path.read_bytes(), **extra)
+    client.put_object(Bucket=bucket, Key=item.key, Body=item.data, **extra)
 
 
 def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any = None, endpoint_url: str | None = None,
            region: str | None = None, jobs: int = 8, compat_checksums: bool = False, dry_run: bool = False,
-           public_url: str | None = None, prune_keep: int | None = None, progress: Progress | None = None) -> DeployReport:
-    """Upload one build; raise :class:`DeployError` (with the report so far) on failure."""
+           public_url: str | None = None, prune_keep: int | None = None, progress: Progress | None = None,
+           connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> DeployReport:
+    """Upload one build; raise :class:`DeployError` (with the report so far) on failure.
+
+    A KeyboardInterrupt cancels the uploads not yet started and propagates; manifest.json is
+    then not uploaded, so the remote folder does not count as deployed.
+    """
     build_dir = Path(build_dir)
     asset_hash, uploads, manifest = plan(build_dir, prefix)
-    client = client or make_client(endpoint_url, region, jobs=jobs, compat_checksums=compat_checksums)
+    client = client or make_client(endpoint_url, region, jobs=jobs, compat_checksums=compat_checksums,
+                                   connect_timeout=connect_timeout, read_timeout=read_timeout)
     report = DeployReport(asset_hash, bucket, prefix.strip("/"), dry_run=dry_run)
     endpoint = _endpoint(client)
     tell = progress or (lambda key, uploaded: None)
@@ -191,7 +222,12 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
         report.uploaded.append(manifest.key)
         tell(manifest.key, True)
     if prune_keep is not None:
-        report.pruned = prune(client, bucket, prefix, keep=prune_keep, current=asset_hash, dry_run=dry_run)
+        try:
+            report.pruned = prune(client, bucket, prefix, keep=prune_keep, current=asset_hash, dry_run=dry_run)
+        except DeployError:
+            raise
+        except Exception as exc:
+            raise DeployError(f"prune: {_describe(exc, bucket, endpoint)}; the deploy itself is complete", report) from exc
     return report
 
 
@@ -212,6 +248,10 @@ def _upload_all(client: Any, bucket: str, uploads: list[Upload], report: DeployR
                     report.skipped.append(item.key)
                 tell(item.key, False)
                 return
+            if stop.is_set():  # cancelled while asking
+                with lock:
+                    report.failed.append(item.key)
+                return
             if not dry_run:
                 _put(client, bucket, item)
             with lock:
@@ -223,9 +263,15 @@ def _upload_all(client: Any, bucket: str, uploads: list[Upload], report: DeployR
                 report.failed.append(item.key)
                 errors.append(exc)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="bai-media-deploy") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="bai-media-deploy")
+    try:
         for future in as_completed([pool.submit(one, item) for item in uploads]):
             future.result()
+    except BaseException:  # Ctrl-C: drop the queue now; at most ``jobs`` requests are in flight
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     if errors:
         raise DeployError(_summary(_describe(errors[0], bucket, endpoint), report, total), report)
 
@@ -236,26 +282,38 @@ def _summary(reason: str, report: DeployReport, total: int) -> str:
             f"of {total} (manifest.json is not, so the deploy is incomplete); run the same command again to finish")
 
 
-def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry_run: bool = False) -> list[str]:
-    """Delete remote hash folders beyond the ``keep`` newest (by manifest time); never ``current``."""
+def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry_run: bool = False,
+          now: float | None = None) -> list[str]:
+    """Delete remote hash folders beyond the ``keep`` newest (by manifest time); never ``current``.
+
+    A folder without manifest.json (a failed deploy) counts as oldest, unless it changed within
+    :data:`PRUNE_GRACE` (it may be a deploy in progress). Any answer other than found / not found
+    raises before anything is deleted: an uncertain folder might be live.
+    """
+    from botocore.exceptions import ClientError
+
     base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
     paginator = client.get_paginator("list_objects_v2")
+    names = [common["Prefix"][len(base):].rstrip("/") for page in paginator.paginate(Bucket=bucket, Prefix=base, Delimiter="/")
+             for common in page.get("CommonPrefixes", [])]
     folders: dict[str, int] = {}
-    for page in paginator.paginate(Bucket=bucket, Prefix=base, Delimiter="/"):
-        for common in page.get("CommonPrefixes", []):
-            name = common["Prefix"][len(base):].rstrip("/")
-            if HASH_DIR.match(name):
-                folders[name] = -1
-    for name in folders:
+    recent: set[str] = set()
+    for name in filter(HASH_DIR.match, names):
         try:
             head = client.head_object(Bucket=bucket, Key=f"{base}{name}/{MANIFEST}")
-        except Exception:
-            folders[name] = -1  # incomplete folder: oldest of all
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
+                raise
+            folders[name] = -1  # no manifest: an incomplete deploy, oldest of all
+            newest = max((obj["LastModified"].timestamp() for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/")
+                          for obj in page.get("Contents", [])), default=0.0)
+            if (now if now is not None else time.time()) - newest < PRUNE_GRACE:
+                recent.add(name)
             continue
         deployed = head.get("Metadata", {}).get("deployed", "")
         folders[name] = int(deployed) if deployed.isdigit() else int(head["LastModified"].timestamp() * 1e9)
     ordered = sorted(folders, key=lambda n: (n == current, folders[n]), reverse=True)
-    doomed = [name for name in ordered[max(keep, 1):] if name != current]
+    doomed = [name for name in ordered[max(keep, 1):] if name != current and name not in recent]
     for name in doomed if not dry_run else []:
         keys = [obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/") for obj in page.get("Contents", [])]
         for start in range(0, len(keys), 1000):
