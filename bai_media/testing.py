@@ -169,10 +169,12 @@ def asset_tree(folder: Path, files: int, seed: int = 3) -> Path:
 
     rng = random.Random(seed)
     outputs: dict[str, bytes] = {}
-    while len(folder_files(outputs, {})) < files - 1:
+    count = 1  # manifest.json
+    while count < files - 1:
         i = len(outputs)
         suffix = (".js", ".css", ".woff2", ".png", ".map")[i % 5]
         outputs[f"dir{i % 7}/file{i}{suffix}"] = rng.randbytes(rng.randint(1_000, 40_000))
+        count += 2 if suffix in (".js", ".css") else 1  # with a .gz sibling
     asset_hash = content_hash(outputs, {})
     manifest = make_manifest(asset_hash, outputs)
     target = folder / asset_hash

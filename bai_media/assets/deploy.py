@@ -28,9 +28,9 @@ from .contenttypes import content_type
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 MANIFEST = "manifest.json"
-#: Seconds; with 3 attempts a silent endpoint fails in about 3 x 8 s plus backoff, under 30 s.
+#: Seconds; with 3 attempts a silent endpoint fails in 3 x 5 s plus retry backoff, under 30 s.
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 8.0
+READ_TIMEOUT = 5.0
 ATTEMPTS = 3
 #: A remote folder without manifest.json newer than this may be a deploy in progress: prune keeps it.
 PRUNE_GRACE = 3600.0
@@ -227,7 +227,8 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
         except DeployError:
             raise
         except Exception as exc:
-            raise DeployError(f"prune: {_describe(exc, bucket, endpoint)}; the deploy itself is complete", report) from exc
+            raise DeployError(f"prune: {_describe(exc, bucket, endpoint)}; nothing deleted (the deploy itself is complete)",
+                              report) from exc
     return report
 
 
