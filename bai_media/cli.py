@@ -430,7 +430,7 @@ def build_command(static: str | None, out: str) -> None:
 @click.option("--region", default=None, help="Region. Default: from the AWS configuration.")
 @click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True, help="Local assets folder.")
 @click.option("--build/--no-build", "do_build", default=True, show_default=True, help="Build first, or deploy the latest existing build.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Parallel uploads.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=10, show_default=True, help="Parallel uploads (aws s3 cp uses 10).")
 @click.option("--dry-run", is_flag=True, help="Say what would be uploaded (and pruned); change nothing.")
 @click.option("--compat-checksums", is_flag=True, help="Send checksums only when required, for stores that reject boto3's default CRC checksums.")
 @click.option("--prune-remote", "prune_keep", type=click.IntRange(1), default=None, metavar="KEEP",

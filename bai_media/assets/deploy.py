@@ -68,7 +68,7 @@ class Upload:
     encoding: str | None
 
 
-def make_client(endpoint_url: str | None = None, region: str | None = None, *, jobs: int = 8,
+def make_client(endpoint_url: str | None = None, region: str | None = None, *, jobs: int = 10,
                 compat_checksums: bool = False, connect_timeout: float = CONNECT_TIMEOUT,
                 read_timeout: float = READ_TIMEOUT) -> Any:
     """One S3 client shared by all upload threads (boto3 clients are thread-safe)."""
@@ -182,7 +182,7 @@ def _put(client: Any, bucket: str, item: Upload, **metadata: str) -> None:
 
 
 def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any = None, endpoint_url: str | None = None,
-           region: str | None = None, jobs: int = 8, compat_checksums: bool = False, dry_run: bool = False,
+           region: str | None = None, jobs: int = 10, compat_checksums: bool = False, dry_run: bool = False,
            public_url: str | None = None, prune_keep: int | None = None, progress: Progress | None = None,
            connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT) -> DeployReport:
     """Upload one build; raise :class:`DeployError` (with the report so far) on failure.
@@ -198,8 +198,9 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
     endpoint = _endpoint(client)
     tell = progress or (lambda key, uploaded: None)
     try:
-        client.head_bucket(Bucket=bucket)
-        complete = _remote_sha(client, bucket, manifest.key) == manifest.sha256
+        # One listing says what is there (and that the bucket exists): only those keys need a HEAD.
+        present = _present(client, bucket, manifest.key.rsplit("/", 1)[0] + "/")
+        complete = manifest.key in present and _remote_sha(client, bucket, manifest.key) == manifest.sha256
     except DeployError:
         raise
     except Exception as exc:
@@ -211,7 +212,7 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
             tell(key, False)
     else:
         total = len(uploads) + 1
-        _upload_all(client, bucket, uploads, report, jobs, dry_run, tell, endpoint, total)
+        _upload_all(client, bucket, uploads, present, report, jobs, dry_run, tell, endpoint, total)
         if not dry_run:
             try:
                 # S3's LastModified has whole seconds; prune orders deploys by this instead.
@@ -232,8 +233,13 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
     return report
 
 
-def _upload_all(client: Any, bucket: str, uploads: list[Upload], report: DeployReport, jobs: int, dry_run: bool,
-                tell: Callable[[str, bool], None], endpoint: str, total: int) -> None:
+def _present(client: Any, bucket: str, folder: str) -> set[str]:
+    paginator = client.get_paginator("list_objects_v2")
+    return {obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=folder) for obj in page.get("Contents", [])}
+
+
+def _upload_all(client: Any, bucket: str, uploads: list[Upload], present: set[str], report: DeployReport, jobs: int,
+                dry_run: bool, tell: Callable[[str, bool], None], endpoint: str, total: int) -> None:
     lock = threading.Lock()
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -244,7 +250,7 @@ def _upload_all(client: Any, bucket: str, uploads: list[Upload], report: DeployR
                 report.failed.append(item.key)
             return
         try:
-            if _remote_sha(client, bucket, item.key) == item.sha256:
+            if item.key in present and _remote_sha(client, bucket, item.key) == item.sha256:
                 with lock:
                     report.skipped.append(item.key)
                 tell(item.key, False)
@@ -305,9 +311,11 @@ def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry
         except ClientError as exc:
             if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") != 404:
                 raise
-            folders[name] = -1  # no manifest: an incomplete deploy, oldest of all
             newest = max((obj["LastModified"].timestamp() for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/")
-                          for obj in page.get("Contents", [])), default=0.0)
+                          for obj in page.get("Contents", [])), default=None)
+            if newest is None:  # an empty prefix some stores keep listing after a delete
+                continue
+            folders[name] = -1  # no manifest: an incomplete deploy, oldest of all
             if (now if now is not None else time.time()) - newest < PRUNE_GRACE:
                 recent.add(name)
             continue

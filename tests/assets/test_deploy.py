@@ -285,7 +285,7 @@ def test_prune_deletes_nothing_when_one_head_fails(seaweed: SeaweedFS, bucket: s
         if params.get("Key") == f"p/{hashes[1]}/manifest.json":
             raise EndpointConnectionError(endpoint_url=seaweed.endpoint_url)
 
-    client.meta.events.register("before-call.s3.HeadObject", flaky)
+    client.meta.events.register("before-parameter-build.s3.HeadObject", flaky)
     with pytest.raises(DeployError) as failure:
         deploy(current, bucket, "p", client=client, prune_keep=2)
     assert str(failure.value).startswith(f"prune: cannot reach the S3 endpoint {seaweed.endpoint_url}; nothing deleted")
