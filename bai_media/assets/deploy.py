@@ -15,10 +15,10 @@ fails in seconds, not minutes. Prune deletes nothing when any answer about a fol
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,45 +240,56 @@ def _present(client: Any, bucket: str, folder: str) -> set[str]:
 
 def _upload_all(client: Any, bucket: str, uploads: list[Upload], present: set[str], report: DeployReport, jobs: int,
                 dry_run: bool, tell: Callable[[str, bool], None], endpoint: str, total: int) -> None:
+    """Upload with ``jobs`` daemon threads. On Ctrl-C the main thread stops the queue and leaves
+    at once: daemon threads do not hold the exit, so at most ``jobs`` requests were in flight."""
     lock = threading.Lock()
     errors: list[BaseException] = []
     stop = threading.Event()
+    todo: queue.SimpleQueue[Upload] = queue.SimpleQueue()
+    for item in uploads:
+        todo.put(item)
 
     def one(item: Upload) -> None:
-        if stop.is_set():
+        if item.key in present and _remote_sha(client, bucket, item.key) == item.sha256:
             with lock:
-                report.failed.append(item.key)
+                report.skipped.append(item.key)
+            tell(item.key, False)
             return
-        try:
-            if item.key in present and _remote_sha(client, bucket, item.key) == item.sha256:
-                with lock:
-                    report.skipped.append(item.key)
-                tell(item.key, False)
+        if stop.is_set():  # cancelled while asking
+            todo.put(item)
+            return
+        if not dry_run:
+            _put(client, bucket, item)
+        with lock:
+            report.uploaded.append(item.key)
+        tell(item.key, True)
+
+    def work() -> None:
+        while not stop.is_set():
+            try:
+                item = todo.get_nowait()
+            except queue.Empty:
                 return
-            if stop.is_set():  # cancelled while asking
+            try:
+                one(item)
+            except Exception as exc:
+                stop.set()  # the endpoint is likely gone; do not hammer it with the rest
                 with lock:
                     report.failed.append(item.key)
-                return
-            if not dry_run:
-                _put(client, bucket, item)
-            with lock:
-                report.uploaded.append(item.key)
-            tell(item.key, True)
-        except Exception as exc:
-            stop.set()  # the endpoint is likely gone; do not hammer it with the rest
-            with lock:
-                report.failed.append(item.key)
-                errors.append(exc)
+                    errors.append(exc)
 
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="bai-media-deploy")
+    threads = [threading.Thread(target=work, name=f"bai-media-deploy-{i}", daemon=True) for i in range(max(1, min(jobs, len(uploads))))]
+    for thread in threads:
+        thread.start()
     try:
-        for future in as_completed([pool.submit(one, item) for item in uploads]):
-            future.result()
-    except BaseException:  # Ctrl-C: drop the queue now; at most ``jobs`` requests are in flight
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)  # a timed join lets Ctrl-C through at once
+    except BaseException:
         stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
+    while not todo.empty():
+        report.failed.append(todo.get_nowait().key)
     if errors:
         raise DeployError(_summary(_describe(errors[0], bucket, endpoint), report, total), report)
 

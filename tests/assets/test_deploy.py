@@ -189,7 +189,6 @@ def test_ctrl_c_cancels_queued_uploads_at_once_and_leaves_the_manifest_out(seawe
         while _count(client, bucket) < 30:  # uploads are under way
             assert proc.poll() is None and time.monotonic() < deadline, "the deploy ended before it could be interrupted"
             time.sleep(0.05)
-        before = _count(client, bucket)
         proc.send_signal(signal.SIGINT)
         sent = time.monotonic()
         out, err = proc.communicate(timeout=30)
@@ -199,12 +198,15 @@ def test_ctrl_c_cancels_queued_uploads_at_once_and_leaves_the_manifest_out(seawe
             proc.kill()
             proc.wait()
     after = _count(client, bucket)
-    assert proc.returncode == 130 and out == ""
-    assert took < 1.5, f"exited {took:.2f} s after Ctrl-C"
-    assert after - before <= 2 * jobs + 4, f"{after - before} uploads after Ctrl-C"
-    assert after < 800 / 2
-    assert err.strip().splitlines()[-1].startswith("bai-media: error: interrupted: uploaded ")
-    assert "Traceback" not in err
+    assert proc.returncode == 130 and out == "" and "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("bai-media: error: interrupted: uploaded ") and "manifest.json not" in last
+    counted = int(last.split("uploaded ")[1].split()[0])
+    # Nothing starts after Ctrl-C: only the requests in flight then (at most one per job) may land.
+    assert counted <= after <= counted + jobs, (counted, after)
+    assert after < 400
+    # The queue stops at once; the exit itself includes interpreter teardown on a shared machine.
+    assert took < 3, f"exited {took:.2f} s after Ctrl-C"
     keys = {o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket) for o in page.get("Contents", [])}
     assert f"{tree.name}/manifest.json" not in keys
 
