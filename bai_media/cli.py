@@ -112,8 +112,6 @@ def _read_json(source: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
         else:
             with open(source, "rb") as handle:
                 info = os.fstat(handle.fileno())
-                if stat.S_ISDIR(info.st_mode):
-                    raise CliError(f"{name} is a folder with no .json or .ipynb files")
                 if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
                     raise CliError(too_big)
                 raw = handle.read(max_bytes + 1)  # a pipe or device: read at most one byte too many
@@ -150,23 +148,23 @@ def _unsupported(data: Any) -> str | None:
 INPUT_SUFFIXES = (".json", ".ipynb")
 
 
-def _expand(inputs: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
+def _expand(inputs: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Files as given; folders contribute their .json and .ipynb files, sorted. Also returns the
     entries that cannot be read (symlink loops, broken links), to be reported, never skipped."""
     found: list[str] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[str] = []
     for source in inputs:
         if source == "-" or not os.path.isdir(source):
             found.append(source)
             continue
         seen: set[tuple[int, int]] = set()
-        unreadable = lambda exc: problems.append((exc.filename, f"cannot read {exc.filename}: {exc.strerror}"))  # noqa: E731
+        unreadable = lambda exc: problems.append(f"cannot read {exc.filename}: {exc.strerror}")  # noqa: E731
         for folder, dirs, files in os.walk(source, followlinks=True, onerror=unreadable):
             info = os.stat(folder)
             if (info.st_dev, info.st_ino) in seen:  # reached again through a symlink: not walked twice
                 real = os.path.realpath(folder)
                 if (os.path.realpath(os.path.dirname(folder)) + os.sep).startswith(real.rstrip(os.sep) + os.sep):
-                    problems.append((folder, f"{folder}: symlink loop (not followed)"))
+                    problems.append(f"{folder}: symlink loop (not followed)")
                 dirs[:] = []
                 continue
             seen.add((info.st_dev, info.st_ino))
@@ -183,7 +181,7 @@ def _expand(inputs: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
                         why = "not a regular file"
                     except OSError as exc:
                         why = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
-                    problems.append((path, f"{path}: {why}"))
+                    problems.append(f"{path}: {why}")
     return found, problems
 
 
@@ -362,24 +360,26 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
         if tasks[0].target != "-":
             click.echo(f"wrote {tasks[0].target}", err=True)
         return
-    failures = [message for _, message in problems] + (_batch(tasks, jobs) if tasks else [])
-    click.echo(f"rendered {len(tasks) + len(problems) - len(failures)} of {len(tasks) + len(problems)} files", err=True)
+    rendered, failures = _batch(tasks, jobs) if tasks else (0, [])
+    failures = problems + failures
+    click.echo(f"rendered {rendered} of {len(tasks) + len(problems)} files", err=True)
     if failures:
         for message in failures:
             click.echo(f"bai-media: error: {message}", err=True)
         raise click.exceptions.Exit(1)
 
 
-def _batch(tasks: list[RenderTask], jobs: int | None) -> list[str]:
-    """Render in worker processes; a full disk stops the batch (the rest would fail the same way)."""
+def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
+    """Render in worker processes: how many were written, and the failures. A full disk stops
+    the batch (the rest would fail the same way)."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     failures: list[str] = []
+    written = stopped = 0
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
         length=len(tasks), label="rendering", file=sys.stderr) as bar:
         futures = [pool.submit(_render_one, task) for task in tasks]
-        stopped = 0
         for future in as_completed(futures):
             if future.cancelled():
                 continue
@@ -388,12 +388,13 @@ def _batch(tasks: list[RenderTask], jobs: int | None) -> list[str]:
             if error:
                 failures.append(error)
             elif done is not None:
+                written += 1
                 _warn_items(source, done)
             if disk_full and not stopped:
                 stopped = sum(f.cancel() for f in futures)
         if stopped:
             failures.append(f"disk full: stopped, {stopped} file(s) not rendered")
-    return failures
+    return written, failures
 
 
 @main.command("build")
