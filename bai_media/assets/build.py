@@ -13,7 +13,6 @@ other hash folders are deleted, as the original did.
 from __future__ import annotations
 
 import base64
-import fcntl
 import gzip
 import hashlib
 import io
@@ -177,6 +176,8 @@ def locked(out: Path) -> Iterator[None]:
 
     The kernel drops the lock when the holder dies, so a killed build never blocks the next.
     """
+    import fcntl  # POSIX; imported here so that importing bai_media never needs it
+
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOCK_NAME, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
