@@ -225,11 +225,8 @@ def deploy(build_dir: Path | str, bucket: str, prefix: str = "", *, client: Any 
     if prune_keep is not None:
         try:
             report.pruned = prune(client, bucket, prefix, keep=prune_keep, current=asset_hash, dry_run=dry_run)
-        except DeployError:
-            raise
-        except Exception as exc:
-            raise DeployError(f"prune: {_describe(exc, bucket, endpoint)}; nothing deleted (the deploy itself is complete)",
-                              report) from exc
+        except DeployError as exc:
+            raise DeployError(f"{exc} (the deploy itself is complete)", report) from exc
     return report
 
 
@@ -308,6 +305,25 @@ def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry
     :data:`PRUNE_GRACE` (it may be a deploy in progress). Any answer other than found / not found
     raises before anything is deleted: an uncertain folder might be live.
     """
+    try:
+        doomed = _doomed(client, bucket, prefix, keep=keep, current=current, now=time.time() if now is None else now)
+    except Exception as exc:
+        raise DeployError(f"prune: {_describe(exc, bucket, _endpoint(client))}; nothing deleted") from exc
+    base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+    paginator = client.get_paginator("list_objects_v2")
+    for done, name in enumerate(doomed if not dry_run else []):
+        try:
+            keys = [obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/") for obj in page.get("Contents", [])]
+            for start in range(0, len(keys), 1000):
+                client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True})
+        except Exception as exc:
+            raise DeployError(f"prune: {_describe(exc, bucket, _endpoint(client))}; deleted {done} of {len(doomed)} old "
+                              f"folders, {name} maybe in part (run again to finish)") from exc
+    return sorted(doomed)
+
+
+def _doomed(client: Any, bucket: str, prefix: str, *, keep: int, current: str, now: float) -> list[str]:
+    """The folders prune deletes; raises on any answer other than found / not found."""
     from botocore.exceptions import ClientError
 
     base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
@@ -327,15 +343,10 @@ def prune(client: Any, bucket: str, prefix: str, *, keep: int, current: str, dry
             if newest is None:  # an empty prefix some stores keep listing after a delete
                 continue
             folders[name] = -1  # no manifest: an incomplete deploy, oldest of all
-            if (now if now is not None else time.time()) - newest < PRUNE_GRACE:
+            if now - newest < PRUNE_GRACE:
                 recent.add(name)
             continue
         deployed = head.get("Metadata", {}).get("deployed", "")
         folders[name] = int(deployed) if deployed.isdigit() else int(head["LastModified"].timestamp() * 1e9)
     ordered = sorted(folders, key=lambda n: (n == current, folders[n]), reverse=True)
-    doomed = [name for name in ordered[max(keep, 1):] if name != current and name not in recent]
-    for name in doomed if not dry_run else []:
-        keys = [obj["Key"] for page in paginator.paginate(Bucket=bucket, Prefix=f"{base}{name}/") for obj in page.get("Contents", [])]
-        for start in range(0, len(keys), 1000):
-            client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True})
-    return sorted(doomed)
+    return [name for name in ordered[max(keep, 1):] if name != current and name not in recent]
