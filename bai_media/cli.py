@@ -248,6 +248,7 @@ class Rendered:
 def render_file(task: RenderTask) -> Rendered:
     """Render one input file to its target; raise CliError naming the file. Runs in workers."""
     from . import formats
+    from .formats.localimages import FolderImages
     from .renderer import Renderer
 
     class Counting(Renderer):  # every item that fails renders through error_fragment
@@ -262,8 +263,13 @@ def render_file(task: RenderTask) -> Rendered:
     done = Rendered(formats.detect(data) if task.fmt == "auto" else task.fmt)
     renderer = Counting(sanitizer=task.sanitizer)  # type: ignore[arg-type]
     stem = "stdin" if task.source == "-" else Path(task.source).stem
+    # Relative images (figures next to a notebook) are embedded from the input's own folder.
+    images = None if task.source == "-" else FolderImages(Path(task.source).resolve().parent,
+                                                          max_pixels=renderer.limits.image_pixels)
     try:
-        html = formats.render(data, done.fmt, stem, renderer)
+        html = formats.render(data, done.fmt, stem, renderer, resolve=images)
+        for url, why in images.refused if images else ():
+            click.echo(f"bai-media: warning: {name}: image {url!r} not embedded: {why}", err=True)
         head = None
         if task.asset_root:
             from .assets.tags import asset_tags

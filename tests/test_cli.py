@@ -228,3 +228,18 @@ def test_library_warnings_have_one_prefix(tmp_path: Path) -> None:
     proc = cli("render", str(src), "--asset-root", "https://cdn.example.org/bai/0123456789abcdef")
     assert proc.returncode == 0
     assert "bai-media: warning: no manifest for asset root" in proc.stderr and "warning: bai-media:" not in proc.stderr
+
+
+def test_render_embeds_a_notebooks_relative_images_and_warns_about_refused_ones(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (tmp_path / "nb" / "figures").mkdir(parents=True)
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "nb" / "figures" / "x.png")
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "outside.png")
+    nb = {"nbformat": 4, "cells": [{"cell_type": "markdown", "source": "![a](figures/x.png) ![b](../outside.png)"}]}
+    (tmp_path / "nb" / "n.ipynb").write_text(json.dumps(nb))
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "nb" / "n.ipynb"), "--fragment", "-o", str(tmp_path / "n.html")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "n.html").read_text()
+    assert html.count("data:image/png;base64,iVBOR") == 1 and "outside" not in html
+    assert "image '../outside.png' not embedded: paths outside the document's folder are not read" in result.output
