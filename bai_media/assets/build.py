@@ -32,6 +32,10 @@ CHUNK_PLACEHOLDER = "__BAI_MEDIA_CHUNKS__"
 BUNDLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css"), "rcssmin"),
     "chunk:drawing": ("js/chunks/drawing.min.js", ("js/chunks/drawing.js",), "rjsmin"),
+    # xterm.js (vendored by scripts/vendor_xterm.py) and its CSS: loaded only when a terminal opens.
+    "chunk:webterm": ("js/chunks/webterm.min.js",
+                      ("vendor/xterm/xterm.js", "vendor/xterm/addon-fit.js", "js/chunks/webterm.js"), "rjsmin"),
+    "chunkcss:webterm": ("css/webterm.min.css", ("vendor/xterm/xterm.css", "css/webterm.css"), "rcssmin"),
     "js": ("js/main.min.js", ("js/main.js",), "rjsmin"),
 }
 GZIP_SUFFIXES = (".js", ".css", ".json", ".svg")
@@ -91,6 +95,8 @@ def compile_assets(static: Path | None = None) -> dict[str, bytes]:
                 data = data.replace(CHUNK_PLACEHOLDER.encode(), table.encode())
             elif logical.startswith("chunk:"):
                 chunks[logical.split(":", 1)[1]] = [target, integrity(data)]
+            elif logical.startswith("chunkcss:"):  # a chunk's stylesheet: main.js links it first
+                chunks[logical.split(":", 1)[1]] += [target, integrity(data)]
             outputs[target] = data
     return outputs
 
@@ -110,6 +116,7 @@ def make_manifest(asset_hash: str, outputs: Mapping[str, bytes]) -> dict[str, An
         "hash": asset_hash,
         "entrypoints": {"js": entry["js"], "css": entry["css"]},
         "chunks": {k.split(":", 1)[1]: v for k, v in entry.items() if k.startswith("chunk:")},
+        "chunk_styles": {k.split(":", 1)[1]: v for k, v in entry.items() if k.startswith("chunkcss:")},
         "files": {name: {"size": len(data), "integrity": integrity(data)} for name, data in sorted(outputs.items())},
     }
 
