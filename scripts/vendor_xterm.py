@@ -30,7 +30,7 @@ WRAP = (
 
 
 def strip_source_map(code: str) -> str:
-    return "\n".join(line for line in code.splitlines() if not line.startswith("//# sourceMappingURL=")) + "\n"
+    return "\n".join(line for line in code.split("\n") if not line.startswith("//# sourceMappingURL=")).rstrip("\n") + "\n"
 
 
 def fetch(package: str, version: str, work: Path) -> Path:

@@ -15,6 +15,7 @@
   };
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
+  var instances = [];
 
   function toBase64(bytes) {
     var s = '';
@@ -75,6 +76,7 @@
       self.observer.observe(self.screen);
     }
     self.resize();
+    instances.push(self);
     self.connect();
   }
 
@@ -192,8 +194,9 @@
     if (this.ws) this.ws.close(1000);
     this.term.dispose();
     this.root.remove();
+    instances.splice(instances.indexOf(this), 1);
   };
 
   BackendAI.Webterm = Webterm;
-  Media.chunks.webterm = {Webterm: Webterm};
+  Media.chunks.webterm = {Webterm: Webterm, instances: instances};
 })(window, document);

@@ -1,0 +1,157 @@
+"""Chromium types into the page of ``bai-media terminal --backend local`` and reads xterm's rows."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .helpers import TerminalCli, marked_pids, rss_kib, terminal_cli
+
+pytestmark = pytest.mark.browser
+
+ROWS = ".xterm-rows"
+
+
+@pytest.fixture
+def cli() -> Iterator[TerminalCli]:
+    with terminal_cli() as server:
+        yield server
+
+
+@pytest.fixture
+def page(chromium: Any, cli: TerminalCli) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 900, "height": 500})
+    page = context.new_page()
+    page.goto(cli.url)
+    page.wait_for_selector('.bai-webterm[data-state="connected"]', timeout=20000)
+    page.click(".xterm")
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def screen(page: Any) -> str:
+    return str(page.inner_text(ROWS))
+
+
+def wait_text(page: Any, pattern: str, timeout: float = 15) -> re.Match[str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        match = re.search(pattern, screen(page))
+        if match:
+            return match
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{pattern!r} not on screen:\n{screen(page)}")
+        time.sleep(0.05)
+
+
+def run(page: Any, command: str) -> None:
+    page.keyboard.type(command)
+    page.keyboard.press("Enter")
+
+
+def test_typed_command_output_appears_in_xterm_rows(page: Any) -> None:
+    run(page, "echo hello-$((6*7))")
+    wait_text(page, r"hello-42")
+    assert page.inner_text(".bai-webterm-state") == ""
+
+
+def test_cjk_input_reaches_the_shell_and_comes_back(page: Any) -> None:
+    page.keyboard.type("echo ")
+    page.keyboard.insert_text("한글-漢字")
+    page.keyboard.type(" | od -An -tx1 | tr -d ' \\n'; echo")
+    page.keyboard.press("Enter")
+    wait_text(page, "ed959ceab880" + "2d" + "e6bca2e5ad97")
+
+
+def test_resize_reaches_the_pty(page: Any) -> None:
+    run(page, "echo size=$(stty size)")
+    first = wait_text(page, r"size=(\d+) (\d+)")
+    rows = page.locator(f"{ROWS} > div").count()
+    assert int(first.group(1)) == rows
+    page.set_viewport_size({"width": 600, "height": 300})
+    page.wait_for_function(f"document.querySelectorAll('{ROWS} > div').length < {rows}")
+    run(page, "echo SIZE=$(stty size)")
+    second = wait_text(page, r"SIZE=(\d+) (\d+)")
+    assert int(second.group(1)) == page.locator(f"{ROWS} > div").count() < rows
+    assert int(second.group(2)) < int(first.group(2))
+
+
+def test_restart_starts_a_new_shell_and_ends_the_old(page: Any, cli: TerminalCli) -> None:
+    run(page, "echo pid=$$")
+    old = int(wait_text(page, r"pid=(\d+)").group(1))
+    page.evaluate("BackendAI.Media.chunks.webterm.instances[0].restart()")
+    deadline = time.monotonic() + 10
+    while old in cli.shells() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert old not in cli.shells()
+    page.click(".xterm")
+    run(page, "echo pid=$$")
+    new = int(wait_text(page, r"pid=(\d+)").group(1))
+    assert new != old
+    assert page.get_attribute(".bai-webterm", "data-state") == "connected"
+
+
+def test_exit_ends_the_session_with_a_visible_state(page: Any) -> None:
+    run(page, "exit")
+    page.wait_for_selector('.bai-webterm[data-state="ended"]', timeout=10000)
+    assert page.inner_text(".bai-webterm-state") == "Session ended"
+
+
+def test_closing_the_page_ends_its_shell(chromium: Any, cli: TerminalCli) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(cli.url)
+    page.wait_for_selector('.bai-webterm[data-state="connected"]', timeout=20000)
+    deadline = time.monotonic() + 10
+    while not cli.shells() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cli.shells()
+    context.close()
+    deadline = time.monotonic() + 10
+    while cli.shells() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cli.shells() == []
+
+
+def test_yes_neither_grows_server_memory_nor_freezes_the_page(page: Any, cli: TerminalCli) -> None:
+    before = rss_kib(cli.proc.pid)
+    run(page, "yes")
+    wait_text(page, r"y\ny\ny")
+    samples = []
+    for _ in range(6):
+        time.sleep(0.5)
+        start = time.monotonic()
+        page.evaluate("1 + 1")  # the page's main thread still answers
+        samples.append(time.monotonic() - start)
+        assert rss_kib(cli.proc.pid) - before < 40_000
+    assert max(samples) < 2.0
+    page.keyboard.press("Control+C")
+    run(page, "clear; echo done-$((40+2))")
+    wait_text(page, r"done-42", timeout=30)
+    assert rss_kib(cli.proc.pid) - before < 40_000
+
+
+def test_stopping_the_server_leaves_no_shell(chromium: Any) -> None:
+    cli = TerminalCli("--command", "bash --norc --noprofile")
+    try:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(cli.url)
+        page.wait_for_selector('.bai-webterm[data-state="connected"]', timeout=20000)
+        page.click(".xterm")
+        run(page, "sleep 1000 & echo started")
+        wait_text(page, "started\n")
+        assert len(cli.shells()) >= 2  # the shell and its job
+    finally:
+        cli.stop()
+    deadline = time.monotonic() + 10
+    while marked_pids(cli.mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marked_pids(cli.mark) == []
+    context.close()
