@@ -17,7 +17,7 @@ from enum import IntEnum
 from typing import Any, Literal
 
 MessageType = Literal["stdin", "ping", "resize", "restart"]
-SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 MAX_ROWS = 500
 MAX_COLS = 1000
 
@@ -54,7 +54,7 @@ class ClientMessage:
 
 
 def valid_session_id(session_id: str) -> bool:
-    return bool(SESSION_ID.match(session_id))
+    return bool(SESSION_ID.fullmatch(session_id))
 
 
 def _load(frame: str | bytes, max_bytes: int) -> dict[str, Any]:
@@ -73,9 +73,12 @@ def _b64(value: Any, max_bytes: int) -> bytes:
     if not isinstance(value, str) or len(value) > (max_bytes + 2) // 3 * 4:
         raise ProtocolError(Close.BAD_MESSAGE, "data is not base64 of an allowed size")
     try:
-        return base64.b64decode(value, validate=True)
+        data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ProtocolError(Close.BAD_MESSAGE, "data is not base64") from None
+    if len(data) > max_bytes:
+        raise ProtocolError(Close.BAD_MESSAGE, "data is not base64 of an allowed size")
+    return data
 
 
 def _size(value: Any, limit: int) -> int:

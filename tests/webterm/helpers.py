@@ -142,3 +142,11 @@ async def read_until(ws: Any, needle: bytes, timeout: float = 10) -> bytes:
         if message["type"] == "out":
             out += base64.b64decode(message["data"])
     return out
+
+
+def run_async(coro: Any) -> Any:
+    """``asyncio.run`` in a fresh thread: Playwright's sync API holds a loop in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
