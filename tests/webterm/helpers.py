@@ -150,3 +150,65 @@ def run_async(coro: Any) -> Any:
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+class JupyterServer:
+    """A real jupyter_server with jupyter-server-terminals on 127.0.0.1, isolated config, a token."""
+
+    def __init__(self, tmp: Path) -> None:
+        import secrets
+        import socket
+
+        self.token = secrets.token_hex(16)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        config = tmp / "config"
+        config.mkdir()
+        (config / "jupyter_server_config.py").write_text(
+            "c.ServerApp.terminado_settings = {'shell_command': ['bash', '--norc', '--noprofile']}\n")
+        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_DATA_DIR": str(tmp / "data"),
+               "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_PLATFORM_DIRS": "1", "PS1": "$ ",
+               "BAI_MEDIA_TEST_MARK": uuid.uuid4().hex}
+        self.mark = env["BAI_MEDIA_TEST_MARK"]
+        self.log = open(tmp / "jupyter.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}", "--ServerApp.open_browser=False",
+             f"--ServerApp.root_dir={tmp}", "--ServerApp.allow_root=True"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        import urllib.request
+
+        while True:
+            try:
+                req = urllib.request.Request(self.url + "api/terminals", headers={"Authorization": f"token {self.token}"})
+                with urllib.request.urlopen(req, timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"jupyter_server did not start: {(tmp / 'jupyter.log').read_text()[-2000:]}")
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+        with suppress_lookup():
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(5)
+        self.log.close()
+        for pid in marked_pids(self.mark):
+            with suppress_lookup():
+                os.kill(pid, signal.SIGKILL)
+
+
+def suppress_lookup() -> Any:
+    import contextlib
+
+    return contextlib.suppress(ProcessLookupError, PermissionError)
