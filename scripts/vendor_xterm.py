@@ -53,7 +53,8 @@ def main() -> int:
                 (TARGET / name).write_text(WRAP.format(package=package, version=version, code=code, name=export))
                 (TARGET / f"LICENSE-{name.removesuffix('.js')}").write_text(read("package/LICENSE"))
                 if package == "@xterm/xterm":
-                    (TARGET / "xterm.css").write_text(read("package/css/xterm.css"))
+                    notice = f"/*! {package} {version} | MIT License | Copyright (c) The xterm.js authors */\n"
+                    (TARGET / "xterm.css").write_text(notice + read("package/css/xterm.css"))
             print(f"vendored {package}@{version}", file=sys.stderr)
     (TARGET / "VERSIONS.json").write_text(json.dumps(PACKAGES, indent=1) + "\n")
     return 0

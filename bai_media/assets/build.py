@@ -64,6 +64,8 @@ def _minify(static: Path, sources: tuple[str, ...], filter_name: str, work: Path
     env = Environment(directory=str(work), url="/", auto_build=False, cache=False, manifest=False)
     env.versions = False
     env.load_path = [str(static)]
+    # "/*! ... */" comments carry the licenses of vendored code (xterm.js); they stay in the output.
+    env.config["RJSMIN_KEEP_BANG_COMMENTS"] = env.config["RCSSMIN_KEEP_BANG_COMMENTS"] = True
     output = f"out-{hashlib.sha1(repr(sources).encode()).hexdigest()[:8]}"
     bundle = Bundle(*sources, filters=filter_name, output=output)
     env.register(output, bundle)
