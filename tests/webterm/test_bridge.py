@@ -10,6 +10,8 @@ from bai_media.webterm.bridge import Bridge, Limits, PingMerger
 from bai_media.webterm.buffer import OutputBuffer
 from bai_media.webterm.protocol import Close
 
+from .helpers import run_async
+
 
 class FakeTransport:
     def __init__(self, frames: list[str]) -> None:
@@ -78,7 +80,7 @@ def test_pings_of_many_browsers_on_one_session_are_merged() -> None:
             backend.channels += channel_backend.channels
         return sum(c.pings for c in backend.channels)
 
-    assert asyncio.run(go()) == 1
+    assert run_async(go()) == 1
     merger = PingMerger(0.05)
     assert merger.due("a") and not merger.due("a") and merger.due("b")
     time.sleep(0.06)
@@ -91,7 +93,7 @@ def test_output_ends_with_1000_and_channel_closed() -> None:
         await Bridge(transport, backend, "s1").run()
         return transport, backend
 
-    transport, backend = asyncio.run(go())
+    transport, backend = run_async(go())
     assert transport.sent == [{"type": "out", "data": "aGVsbG8="}]
     assert transport.closed == (Close.ENDED, "the session ended")
     assert backend.channels[0].closed
@@ -106,7 +108,7 @@ def test_output_is_paced() -> None:
         await Bridge(transport, backend, "s1", limits).run()
         return time.monotonic() - start
 
-    assert asyncio.run(go()) >= 0.9  # 250 kB at 200 kB/s, 50 kB burst: about one second
+    assert run_async(go()) >= 0.9  # 250 kB at 200 kB/s, 50 kB burst: about one second
 
 
 def test_invalid_session_id_never_opens_a_terminal() -> None:
@@ -115,7 +117,7 @@ def test_invalid_session_id_never_opens_a_terminal() -> None:
         await Bridge(transport, backend, "../etc").run()
         return transport, backend
 
-    transport, backend = asyncio.run(go())
+    transport, backend = run_async(go())
     assert transport.closed and transport.closed[0] == Close.NOT_FOUND and not backend.channels
 
 
@@ -137,4 +139,4 @@ def test_output_buffer_is_bounded_and_coalesces() -> None:
         buffer.close()
         return [first, second, await buffer.take(), await buffer.take()]
 
-    assert asyncio.run(go()) == [b"abcdef", b"x" * 12, b"more", b""]
+    assert run_async(go()) == [b"abcdef", b"x" * 12, b"more", b""]
