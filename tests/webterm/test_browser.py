@@ -155,3 +155,50 @@ def test_stopping_the_server_leaves_no_shell(chromium: Any) -> None:
         time.sleep(0.05)
     assert marked_pids(cli.mark) == []
     context.close()
+
+
+def test_copy_and_paste_through_the_clipboard(chromium: Any, cli: TerminalCli) -> None:
+    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(cli.url)
+        page.wait_for_selector('.bai-webterm[data-state="connected"]', timeout=20000)
+        page.click(".xterm")
+        page.evaluate("navigator.clipboard.writeText('echo pasted-$((5*5))')")
+        page.keyboard.press("Control+Shift+V")
+        page.keyboard.press("Enter")
+        wait_text(page, r"pasted-25")
+        page.evaluate("BackendAI.Media.chunks.webterm.instances[0].term.selectAll()")
+        page.keyboard.press("Control+Shift+C")
+        page.wait_for_function("navigator.clipboard.readText().then(t => t.includes('pasted-25'))", timeout=5000)
+    finally:
+        context.close()
+
+
+def test_a_foreign_page_cannot_open_the_socket_even_with_the_token(load_page: Any, cli: TerminalCli) -> None:
+    """Chromium sends the attacking page's Origin; the handshake fails and no shell starts."""
+    attack = f"""<script>
+    window.result = 'pending';
+    var ws = new WebSocket({cli.ws_url()!r});
+    ws.onopen = function () {{ window.result = 'open'; }};
+    ws.onclose = function (e) {{ window.result = 'closed ' + e.code; }};
+    </script>"""
+    report = load_page.open(url="http://evil.test/", fulfill={"http://evil.test/": (attack, {})}, wait_ms=0)
+    report.page.wait_for_function("window.result !== 'pending'", timeout=10000)
+    assert report.page.evaluate("window.result") == "closed 1006"
+    assert cli.shells() == []
+
+
+def test_lost_server_shows_reconnecting(chromium: Any) -> None:
+    cli = TerminalCli("--command", "bash --norc --noprofile")
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(cli.url)
+        page.wait_for_selector('.bai-webterm[data-state="connected"]', timeout=20000)
+        cli.stop()
+        page.wait_for_selector('.bai-webterm[data-state="reconnecting"]', timeout=20000)
+        assert page.inner_text(".bai-webterm-state").startswith("Reconnecting…")
+    finally:
+        context.close()
+        cli.stop()
