@@ -33,7 +33,7 @@ class _SimpleWebsocketTransport:
         from simple_websocket import ConnectionClosed
 
         try:
-            return await asyncio.to_thread(self.ws.receive)  # type: ignore[no-any-return]
+            return await asyncio.to_thread(self.ws.receive)
         except ConnectionClosed:
             return None
 
