@@ -6,6 +6,7 @@ or route ``websocket`` scopes to :func:`webterm_app` from a Django ``asgi.py``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -18,6 +19,8 @@ from .backends.base import Backend
 from .bridge import Bridge, Limits, PingMerger, Recorder
 from .protocol import Close
 from .security import Authorize, is_authorized, origin_allowed
+
+log = logging.getLogger("bai_media.webterm")
 
 
 class StarletteTransport:
@@ -67,7 +70,13 @@ class WebtermEndpoint:
         await websocket.accept()
         transport = StarletteTransport(websocket)
         bridge = Bridge(transport, self.backend, session_id, self.limits, self.pings)
-        if not await is_authorized(self.authorize, websocket, session_id):
+        try:
+            allowed = await is_authorized(self.authorize, websocket, session_id)
+        except Exception:
+            log.exception("authorize() failed")
+            await bridge.fail(Close.BACKEND_ERROR, "authorization failed")
+            return
+        if not allowed:
             await bridge.fail(Close.FORBIDDEN, "not allowed to open this session")
             return
         bridge.recorder = self.recorder(session_id) if self.recorder else None

@@ -146,9 +146,9 @@ class Bridge:
         except BackendError as exc:
             await self.fail(Close.BACKEND_ERROR, str(exc))
             return
-        except Exception:
+        except Exception:  # most often the browser went away while we were sending
             if not self._closed:
-                log.exception("terminal output failed")
+                log.debug("terminal output failed", exc_info=True)
                 await self.fail(Close.BACKEND_ERROR, "terminal output failed")
             return
         await self.close(Close.ENDED, "the session ended")

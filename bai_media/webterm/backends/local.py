@@ -119,26 +119,41 @@ class LocalChannel:
         await asyncio.to_thread(_terminate, self.proc)
 
 
+def _session_members(sid: int) -> list[int]:
+    """Processes of the terminal's session, including jobs the shell moved to other groups."""
+    members = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                if os.getsid(int(entry)) == sid:
+                    members.append(int(entry))
+            except OSError:
+                continue
+    return members
+
+
 def _terminate(proc: object) -> None:
+    """Hang up the shell's group, kill every process of its session (jobs in groups of their
+    own too), then the shell. Linux reuses no pid still naming a session, so the list is safe."""
     import signal
 
     from ptyprocess import PtyProcess
 
     assert isinstance(proc, PtyProcess)
     pid = proc.pid
-    for sig in (signal.SIGHUP, signal.SIGCONT, signal.SIGTERM):
+    members = [p for p in _session_members(pid) if p != pid]
+    for sig in (signal.SIGHUP, signal.SIGCONT):
         try:
             os.killpg(pid, sig)
         except (ProcessLookupError, PermissionError):
             break
-    try:
-        proc.terminate(force=True)
-    finally:
+    for member in members:
         try:
-            os.killpg(pid, signal.SIGKILL)
+            os.kill(member, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        proc.close(force=True)
+    proc.terminate(force=True)
+    proc.close(force=True)
 
 
 class LocalBackend:
