@@ -1,7 +1,7 @@
 """The ASGI adapter (uvicorn, Starlette, Django's ASGI): a WebSocket endpoint for the bridge.
 
 Mount :class:`WebtermEndpoint` as a Starlette ``WebSocketRoute("/webterm/{session_id}", ...)``,
-or route ``websocket`` scopes to :func:`webterm_app` from a Django ``asgi.py``.
+or wrap any ASGI app (Django's ``get_asgi_application()``) with :func:`with_webterm`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from .backends.base import Backend
@@ -86,3 +86,17 @@ class WebtermEndpoint:
 def webterm_app(backend: Backend, authorize: Authorize, *, path: str = "/webterm/{session_id}", **options: Any) -> Starlette:
     """A Starlette app with only the terminal WebSocket route."""
     return Starlette(routes=[WebSocketRoute(path, WebtermEndpoint(backend, authorize, **options))])
+
+
+def with_webterm(app: ASGIApp, backend: Backend, authorize: Authorize, *, path: str = "/webterm/{session_id}",
+                 **options: Any) -> ASGIApp:
+    """``app`` with the terminal socket beside it: WebSocket scopes go to the bridge, the rest to ``app``."""
+    terminal = webterm_app(backend, authorize, path=path, **options)
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await terminal(scope, receive, send)
+        else:
+            await app(scope, receive, send)
+
+    return dispatch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,6 +63,9 @@ def test_a_second_browser_is_refused_a_session_authorize_denies(chromium: Any, s
         page = alice.new_page()
         page.goto(f"http://{netloc}/")
         page.wait_for_selector('.bai-webterm-dark[data-state="connected"]', timeout=20000)
+        deadline = time.monotonic() + 10  # the terminal opens just after the socket does
+        while not backend.channels and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(backend.channels) == 1
         other = bob.new_page()
         other.goto(f"http://{netloc}/")
@@ -101,3 +105,27 @@ def test_async_authorize_and_allowed_origins() -> None:
         assert getattr(info.value, "rcvd", None) and info.value.rcvd.code == Close.FORBIDDEN  # type: ignore[attr-defined]
         with pytest.raises(Exception, match="403"):
             run_async(go(f"http://{netloc}", "s1"))  # same host, but not in the allowed list
+
+
+def test_with_webterm_beside_djangos_asgi_app() -> None:
+    """Django without Channels: its ASGI app keeps serving HTTP, the bridge takes the sockets."""
+    from ..contrib import test_django  # noqa: F401 - configures Django's settings for this test run
+    from django.core.asgi import get_asgi_application
+
+    from bai_media.webterm.asgi import with_webterm
+
+    app = with_webterm(get_asgi_application(), LocalBackend(SHELL.split()), lambda request, session_id: session_id == "dj")
+    with serve_app(app) as netloc:
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"http://{netloc}/nowhere", timeout=10)
+        assert "The requested resource was not found on this server." in info.value.read().decode()  # Django's 404
+
+        async def go() -> bytes:
+            async with connect(f"ws://{netloc}/webterm/dj", origin=f"http://{netloc}") as ws:
+                await ws.send(stdin("echo dj-$((3*3))\n", sid="dj"))
+                return await read_until(ws, b"dj-9")
+
+        assert b"dj-9" in run_async(go())
