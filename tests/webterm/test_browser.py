@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -218,3 +219,19 @@ def test_lost_server_shows_reconnecting(chromium: Any) -> None:
     finally:
         context.close()
         cli.stop()
+
+
+def test_a_recording_replays_in_the_chunk(page: Any) -> None:
+    cast = "\n".join(json.dumps(x) for x in (
+        {"version": 2, "width": 40, "height": 5}, [0.5, "o", "\x1b[32mfirst\x1b[0m\r\n"], [30.0, "i", "x"],
+        [60.0, "o", "second\r\n"], "not json", [61.0, "o", "third"]))
+    elapsed = page.evaluate("""cast => {
+        const box = document.createElement('div');
+        box.id = 'replay';
+        document.body.appendChild(box);
+        const started = Date.now();
+        return BackendAI.Webterm.replay(box, cast, {speed: 4, maxIdle: 1}).done.then(() => Date.now() - started);
+    }""", cast)
+    assert 300 <= elapsed < 5000  # 2.5 s of capped gaps at 4x speed, not 61 s
+    poll(page, "document.querySelector('#replay .xterm-rows').innerText.includes('third')")
+    assert [line.strip() for line in page.inner_text("#replay .xterm-rows").split("\n")[:3]] == ["first", "second", "third"]

@@ -197,6 +197,41 @@
     instances.splice(instances.indexOf(this), 1);
   };
 
+  /* Play an asciicast v2 recording (`bai-media terminal --record`) in a read-only terminal, with
+   * its timing `speed` times faster and idle gaps capped at `maxIdle` seconds. */
+  Webterm.replay = function (container, cast, options) {
+    options = options || {};
+    var lines = String(cast).split('\n'), header, events = [], at = 0, last = 0;
+    try { header = JSON.parse(lines[0]); } catch (e) { header = null; }
+    if (!header || header.version !== 2) throw new Error('bai-media: not an asciicast v2 recording');
+    for (var i = 1; i < lines.length; i++) {
+      var ev;
+      try { ev = JSON.parse(lines[i]); } catch (e) { continue; }
+      if (!Array.isArray(ev) || typeof ev[0] != 'number' || typeof ev[2] != 'string' || ev[1] != 'o') continue;
+      at += Math.max(0, Math.min(ev[0] - last, options.maxIdle || 2));
+      last = ev[0];
+      events.push([at, ev[2]]);
+    }
+    var root = document.createElement('div');
+    root.className = 'bai-webterm bai-webterm-replay bai-webterm-' + themeName(options.theme);
+    container.appendChild(root);
+    var term = new vendor.xterm.Terminal({
+      cols: Math.min(header.width || 80, 1000), rows: Math.min(header.height || 24, 500), disableStdin: true,
+      theme: THEMES[themeName(options.theme)], minimumContrastRatio: 4.5, fontSize: options.fontSize || 14
+    });
+    term.open(root);
+    var speed = options.speed || 1, start = Date.now(), n = 0;
+    var done = new Promise(function (resolve) {
+      (function step() {
+        var now = (Date.now() - start) / 1000 * speed;
+        while (n < events.length && events[n][0] <= now) term.write(events[n++][1]);
+        if (n < events.length) setTimeout(step, Math.max(0, (events[n][0] - now) * 1000 / speed));
+        else term.write('', resolve);
+      })();
+    });
+    return {term: term, root: root, done: done};
+  };
+
   BackendAI.Webterm = Webterm;
   Media.chunks.webterm = {Webterm: Webterm, instances: instances};
 })(window, document);
