@@ -26,6 +26,7 @@ class LocalChannel:
         self.size = (rows, cols)
         self.buffer_limit = buffer_limit
         self.on_close: Callable[[LocalChannel], None] = lambda channel: None
+        self._stopping = False
         self._loop = asyncio.get_running_loop()
         self._spawn()
 
@@ -42,7 +43,8 @@ class LocalChannel:
         self._resume()
 
     def _resume(self) -> None:
-        if not self._reading and not self.buffer.full and self.proc.fd >= 0:
+        # Never while a restart kills the old shell: its hangup must not end the new buffer.
+        if not self._reading and not self._stopping and not self.buffer.full and self.proc.fd >= 0:
             self._loop.add_reader(self.proc.fd, self._on_readable)
             self._reading = True
 
@@ -106,15 +108,17 @@ class LocalChannel:
     async def restart(self) -> None:
         old = self.buffer
         await self._kill()
+        self._stopping = False
         self._spawn()
-        old.close()
+        old.close()  # the pump finds the new buffer
 
     async def close(self) -> None:
         self.on_close(self)
         await self._kill()
-
+        self.buffer.close()  # a reader still waiting gets the end
     async def _kill(self) -> None:
         """Hang up and kill the whole process group: no shell or job may outlive the page."""
+        self._stopping = True
         self._pause()
         await asyncio.to_thread(_terminate, self.proc)
 
