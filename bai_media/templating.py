@@ -35,8 +35,8 @@ def compile_simple(source: str) -> Callable[..., Markup] | None:
         source = source[:-1]  # Jinja drops one trailing newline (keep_trailing_newline=False)
     pieces = _PLACEHOLDER.split(source)
     texts, fields = pieces[0::4], [pieces[i : i + 3] for i in range(1, len(pieces), 4)]
-    if any(marker in text for text in texts for marker in ("{{", "{%", "{#", "}}")):
-        return None
+    if any("{" in text or "}" in text for text in texts):
+        return None  # braces outside placeholders: let Jinja's lexer decide what they mean
     # The generated code holds only identifiers, attribute names and integers matched above, and
     # the template's text as string literals (repr): no template content becomes code.
     names = sorted({name for name, _, _ in fields})
