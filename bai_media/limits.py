@@ -26,7 +26,6 @@ class Limits:
     drawing_objects: int = 10_000
     drawing_steps: int = 2_000
     result_items: int = 10_000
-    math_spans: int = 1_000  # expressions rendered per item; the rest stay source, marked
 
 
 @dataclass(frozen=True, slots=True)

