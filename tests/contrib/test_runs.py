@@ -121,3 +121,9 @@ def test_backendai_results_continue_a_run_and_replace_its_status() -> None:
     # a media result of the same id is another result: it cannot continue the run
     assert runs.answer({"media": [], "result_id": "b", "continue": True}, "alice").status == 409
     assert runs.answer({"media": [], "result_id": "b", "format": "nope"}, "alice").status == 400
+
+
+def test_main_runtime_stays_small() -> None:
+    from bai_media.contrib.common import local_assets
+
+    assert len(local_assets()[1]["js/main.min.js"]) <= 8 * 1024  # the runtime's budget, continuing included
