@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..contrib.common import parse_json
 from ..renderer import Renderer
 from ..resources import resource_dir, static_dir, templates_dir
 from .build import BuildResult, build
@@ -183,9 +184,12 @@ def render_request(ctype: str, length: int, read: Callable[[int], bytes], render
     if length <= 0 or length > MAX_BODY:
         return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body must be 1 to {MAX_BODY} bytes\n"
     try:
-        payload = json.loads(read(length))
-    except ValueError:
-        return HTTPStatus.BAD_REQUEST, "body is not valid JSON\n"
+        payload = parse_json(read(length))
+    except ValueError as exc:
+        return HTTPStatus.BAD_REQUEST, f"body is not valid JSON ({str(exc)[:80]})\n"
     if not isinstance(payload, dict) or "media" not in payload:
         return HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "..."}\n'
-    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], payload.get("result_id") or "result"))
+    result_id = payload.get("result_id") or "result"
+    if not isinstance(result_id, (str, int)) or isinstance(result_id, bool):
+        return HTTPStatus.BAD_REQUEST, "result_id must be a string\n"
+    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], result_id))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bai_media import handle_all
-from bai_media.mathml import MathError, tex_to_mathml
+from bai_media.handlers.latex import MAX_EXPRESSIONS
+from bai_media.mathml import MATH_SPANS, MathError, find_math, tex_to_mathml
 
 from ..html_checks import active_content
 
@@ -49,3 +52,34 @@ def test_sympy_corpus_coverage_is_at_least_95_percent() -> None:
     assert len(corpus) >= 150
     rendered, failures = coverage(corpus, "mathml")
     assert rendered / len(corpus) >= 0.95, failures[:10]
+
+
+TOKENS = ["$", "$$", "\\[", "\\]", "\\(", "\\)", "a", " ", "1", "\\", "\n",
+          "\\begin{equation}", "\\end{equation}", "\\begin{align*}", "\\end{align*}"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
+def test_linear_span_finder_agrees_with_the_regex(text: str) -> None:
+    expected = [(m.span(), m.groupdict()) for m in MATH_SPANS.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in find_math(text)] == expected
+
+
+@pytest.mark.parametrize("opener", ["\\(", "\\[", "$$ a", "\\begin{equation}"])
+def test_unclosed_delimiters_find_nothing(opener: str) -> None:
+    # The regex alone rescanned the rest of the text from every opener (minutes for 128 KB);
+    # tests/test_scaling.py holds the time to linear growth.
+    assert list(find_math(opener * 20_000)) == []
+
+
+def test_unbalanced_or_deep_braces_are_refused_before_conversion() -> None:
+    for tex in ("\\text{" * 5000, "{" * 60 + "}" * 60, "a}{b"):
+        with pytest.raises(MathError):
+            tex_to_mathml(tex)
+    assert "<mi>a</mi>" in tex_to_mathml("{" * 10 + "a" + "}" * 10)
+
+
+def test_math_beyond_the_item_budget_is_shown_as_source_with_a_notice() -> None:
+    html = str(handle_all([("text/latex", "$a$ " * 3000)], "l"))
+    assert html.count("<math") == MAX_EXPRESSIONS
+    assert "shown as source" in html and html.count("$a$") == 1000
