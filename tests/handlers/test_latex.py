@@ -65,7 +65,7 @@ def test_linear_span_finder_agrees_with_the_regex(text: str) -> None:
     assert [(m.span(), m.groupdict()) for m in find_math(text)] == expected
 
 
-@pytest.mark.parametrize("opener", ["\\(", "\\[", "$$ a", "\\begin{equation}"])
+@pytest.mark.parametrize("opener", ["\\(", "\\[", "\\begin{equation}"])
 def test_unclosed_delimiters_find_nothing(opener: str) -> None:
     # The regex alone rescanned the rest of the text from every opener (minutes for 128 KB);
     # tests/test_scaling.py holds the time to linear growth.
