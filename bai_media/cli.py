@@ -84,6 +84,8 @@ def _read_json(source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise CliError(f"{source} is not usable JSON: nested too deeply") from exc
 
 
 INPUT_SUFFIXES = (".json", ".ipynb")
