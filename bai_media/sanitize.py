@@ -235,18 +235,122 @@ def _bleach_cleaner() -> Callable[[str], str]:
         css_sanitizer=PolicyCss(),
         filters=[PolicyFilter],
     )
+    # bleach's etree walker finds a node's parent by scanning the siblings (list.count/index), so
+    # its time is quadratic in the width of the tree; the DOM builder and walker keep parent links.
+    from bleach import html5lib_shim
+    from bleach._vendor.html5lib import treebuilders
+
+    cleaner.parser = html5lib_shim.BleachHTMLParser(
+        tags=cleaner.tags, strip=cleaner.strip, consume_entities=False, namespaceHTMLElements=False,
+        tree=treebuilders.getTreeBuilder("dom"))
+    cleaner.walker = html5lib_shim.getTreeWalker("dom")
     # bleach keeps the text of removed elements (e.g. a script's source, shown as inert text);
     # nh3 drops it. Both are safe; only nh3 is tidy, one reason it is the default.
     return cleaner.clean
 
 
+# -- nesting bounds ------------------------------------------------------------------------------
+# Both engines' HTML5 parsers slow down superlinearly with the depth of the tree and with the
+# number of open formatting elements (which the parser re-creates for every later block). One
+# linear pass over the tags models both conservatively and drops the start tags (and matching end
+# tags) beyond the caps; the sanitizer still runs on the result, so this pass cannot weaken it.
+
+MAX_NESTING = 256
+MAX_FORMATTING = 8
+_TAG = re.compile(r"<(/?[A-Za-z][^\t\n\f\r />]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+#: Start tags that close an open element of these names on top of the stack (the common
+#: implied end tags), so unclosed ``<li>`` or ``<td>`` lists do not count as nesting.
+_IMPLIED_END = {"p": ("p",), "li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "td": ("td", "th"),
+                "th": ("td", "th"), "tr": ("tr", "td", "th"), "option": ("option",), "rt": ("rt", "rp"),
+                "rp": ("rt", "rp"), "tbody": ("tbody", "thead", "tfoot", "tr", "td", "th"),
+                "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"), "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
+#: html5lib (inside bleach) is pure Python, 20-50x slower than nh3 and superlinear on some
+#: shapes (runs of ``<``, re-opened formatting); this keeps every item within about a second.
+BLEACH_MAX_CHARS = 50_000
+NESTING_NOTICE = Markup(
+    f'<div class="bai-media-truncated" role="note">… markup nested deeper than {MAX_NESTING} levels '
+    f"(or more than {MAX_FORMATTING} open formatting tags) was flattened …</div>"
+)
+
+
+def bound_nesting(source: str) -> tuple[str, bool]:
+    """``source`` with start tags beyond the nesting caps removed, and whether any were."""
+    if source.count("<") <= MAX_FORMATTING:
+        return source, False
+    drop = _tags_to_drop(_TAG.findall(source.lower()))
+    if not drop:
+        return source, False
+    out: list[str] = []
+    pos = 0
+    for index, match in enumerate(_TAG.finditer(source)):
+        if index in drop:
+            out.append(source[pos : match.start()])
+            pos = match.end()
+    out.append(source[pos:])
+    return "".join(out), True
+
+
+def _tags_to_drop(tags: list[str]) -> set[int]:
+    """Indexes of the start tags (and their end tags) beyond the caps; one pass, O(1) per tag."""
+    stack: list[str] = []
+    depth_of: dict[str, int] = {}  # open elements per name, to find an end tag's element in O(1)
+    formatting: dict[str, int] = {}  # formatting start tags not yet ended by their own end tag
+    open_formatting = 0
+    dropped: dict[str, int] = {}
+    drop: set[int] = set()
+    for index, tag in enumerate(tags):
+        if tag[0] == "/":
+            name = tag[1:]
+            if dropped and dropped.get(name):
+                dropped[name] -= 1
+                drop.add(index)
+                continue
+            if name in formatting and formatting[name]:
+                formatting[name] -= 1
+                open_formatting -= 1
+            if stack and stack[-1] == name:
+                stack.pop()
+                depth_of[name] -= 1
+            elif depth_of.get(name):
+                while (top := stack.pop()) != name:
+                    depth_of[top] -= 1
+                depth_of[name] -= 1
+            continue
+        if tag in _VOID:
+            continue
+        if stack and stack[-1] in _IMPLIED_END.get(tag, ()):
+            depth_of[stack.pop()] -= 1
+        if len(stack) >= MAX_NESTING or (tag in _FORMATTING and open_formatting >= MAX_FORMATTING):
+            dropped[tag] = dropped.get(tag, 0) + 1
+            drop.add(index)
+            continue
+        stack.append(tag)
+        depth_of[tag] = depth_of.get(tag, 0) + 1
+        if tag in _FORMATTING:
+            formatting[tag] = formatting.get(tag, 0) + 1
+            open_formatting += 1
+    return drop
+
+
 def sanitize_html(source: str, engine: Engine = "nh3") -> Markup:
-    """Sanitize untrusted HTML under the project policy and mark the result safe."""
+    """Sanitize untrusted HTML under the project policy and mark the result safe.
+
+    Nesting beyond the caps is flattened first, with a notice after the fragment.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    bounded, flattened = bound_nesting(source)
     if engine == "nh3":
-        return Markup(_nh3_cleaner()(source))
-    if engine == "bleach":
-        return Markup(_bleach_cleaner()(source))
-    raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        clean = Markup(_nh3_cleaner()(bounded))
+    else:
+        cut = max(0, len(bounded) - BLEACH_MAX_CHARS)
+        clean = Markup(_bleach_cleaner()(bounded[:BLEACH_MAX_CHARS]))  # the sanitizer closes what a cut left open
+        if cut:
+            clean += Markup(f'<div class="bai-media-truncated" role="note">… {cut:,} characters of HTML not shown: '
+                            f"the bleach engine sanitizes at most {BLEACH_MAX_CHARS:,} an item …</div>")
+    return clean + NESTING_NOTICE if flattened else clean
 
 
 # -- MathML (generated by latex2mathml from untrusted TeX) ------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bai_media.sanitize import ID_PREFIX, check_url, clean_style, sanitize_html
+from bai_media.sanitize import BLEACH_MAX_CHARS, ID_PREFIX, MAX_FORMATTING, MAX_NESTING, Engine, bound_nesting, check_url, clean_style, sanitize_html
 
 from .attacks import HTML_ATTACKS
 from .html_checks import active_content
@@ -91,3 +91,35 @@ def test_clean_style(style: str, expected: str) -> None:
 def test_unknown_engine_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown sanitizer engine"):
         sanitize_html("x", "lxml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_deep_nesting_is_flattened_with_a_notice(engine: Engine) -> None:
+    out = str(sanitize_html("<div>" * 5000 + "deep" + "</div>" * 5000, engine))
+    assert "deep" in out and out.count("<div>") <= MAX_NESTING
+    assert "nested deeper than 256 levels" in out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unmatched_end_tags_do_not_hide_nesting(engine: Engine) -> None:
+    # An end tag that closes nothing is ignored by the parser, so it must not count as closing.
+    out = str(sanitize_html("<div></x>" * 2000, engine))
+    assert out.count("<div>") <= MAX_NESTING and "flattened" in out
+
+
+def test_open_formatting_tags_are_capped() -> None:
+    source = "".join(f"<b title={i}>" for i in range(100)) + "<p>x</p>" * 10
+    bounded, flattened = bound_nesting(source)
+    assert flattened and bounded.count("<b ") == MAX_FORMATTING
+
+
+def test_ordinary_html_is_left_alone() -> None:
+    table = "<table><tbody>" + "<tr><th>1</th><td>2</td></tr>" * 500 + "</tbody></table>"
+    lists = "<ul>" + "<li>item" * 1000 + "</ul>" + "<p>para" * 1000
+    for source in (table, lists, "<b>" * 8 + "x"):
+        assert bound_nesting(source) == (source, False)
+
+
+def test_bleach_sanitizes_a_bounded_prefix_with_a_notice() -> None:
+    out = str(sanitize_html("<p>" + "a" * (BLEACH_MAX_CHARS + 10), "bleach"))
+    assert "characters of HTML not shown" in out and out.count("a") >= BLEACH_MAX_CHARS - 10
