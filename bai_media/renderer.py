@@ -21,7 +21,7 @@ from .limits import Limits, Truncated, truncate
 from .registry import Registry
 from .resources import static_dir, templates_dir
 from .result import MediaResult, RenderedItem
-from .sanitize import ENGINES, Engine, sanitize_html
+from .sanitize import ENGINES, Engine, sanitize_html, xml_chars
 
 log = logging.getLogger("bai_media")
 
@@ -76,7 +76,9 @@ class RenderContext:
         return self.renderer.sanitize(html)
 
     def render(self, template: str, /, **context: Any) -> Markup:
-        return Markup(self.renderer.env.get_template(template).render(**context))
+        """A template's output; for ``.svg`` templates, valid XML whatever text went into it."""
+        output = self.renderer.env.get_template(template).render(**context)
+        return Markup(xml_chars(output) if template.endswith(".svg") else output)
 
     def state(self, key: str, factory: Callable[[], T]) -> T:
         """Per-result state for handlers whose items build on earlier ones (streams, canvases)."""
