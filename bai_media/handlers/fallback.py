@@ -7,8 +7,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..items import INVALID_TYPE, MediaItem
-from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..registry import FALLBACK, Registry
+from ..context import BadData, Context
 
 
 def data_size(data: Any) -> str:
@@ -22,21 +22,21 @@ def data_size(data: Any) -> str:
     return f"a {type(data).__name__}"
 
 
-def render_unknown(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_unknown(item: MediaItem, ctx: Context[None]) -> Markup:
     return ctx.render("handlers/unknown.html", type=item.type[:200], size=data_size(item.data))
 
 
-def render_invalid(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_invalid(item: MediaItem, ctx: Context[None]) -> Markup:
     raise BadData(str(item.data)[:500])
 
 
-def render_script(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_script(item: MediaItem, ctx: Context[None]) -> Markup:
     """Kernel JavaScript is never run on the server-rendered page; say so quietly."""
     return ctx.render("handlers/script.html", type=item.type, size=data_size(item.data))
 
 
 def register(registry: Registry) -> None:
-    registry.fallback = render_unknown
+    registry.register(FALLBACK, render_unknown)
     registry.register(INVALID_TYPE, render_invalid, rank=0, safe=False)
     for mtype in ("application/javascript", "text/javascript", "application/x-javascript", "application/ecmascript"):
         registry.register(mtype, render_script, rank=0, safe=False)

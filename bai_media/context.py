@@ -1,0 +1,129 @@
+"""The handler contract: what a handler receives, what it may raise, and what it returns.
+
+Handlers import this module, never the renderer that calls them (as rich's renderables depend on
+the console protocol, not the console). A handler reads its item and its context and returns
+``Markup`` or an :class:`Output`; it changes nothing but its own typed state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from markupsafe import Markup
+
+from .items import MediaItem
+from .limits import Limits, Truncated, truncate
+
+S = TypeVar("S")
+
+
+class BadData(ValueError):
+    """Data of the wrong shape or content for its type; shown as an error fragment."""
+
+
+class State(Protocol):
+    """Per-result handler state: built empty, saved to JSON and restored without loss.
+
+    ``from_json`` gets data that may have been stored outside the process, so it validates.
+    """
+
+    def __init__(self) -> None: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_json(cls, data: Any) -> State: ...
+
+
+def state_key(cls: type) -> str:
+    """The name a state type is saved under: stable across processes, unique per class."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A handler's result when ``Markup`` alone is not enough.
+
+    ``classes`` are added to the item element; ``updates`` replace the inner HTML of earlier
+    elements of the same result by element id (a canvas redrawn by a later delta).
+    """
+
+    html: Markup
+    classes: tuple[str, ...] = ()
+    updates: Mapping[str, Markup] = field(default_factory=dict)
+
+
+class Services(Protocol):
+    """What the renderer lends a context: limits, the sanitizer, templates."""
+
+    limits: Limits
+
+    def sanitize(self, html: str) -> Markup: ...
+
+    def render_template(self, name: str, /, **context: Any) -> Markup: ...
+
+
+class Context(Generic[S]):
+    """What a handler may use: limits, the sanitizer, templates, ids and its own state. No I/O.
+
+    ``state`` is the instance of the type the handler registered with (``None`` without one);
+    ``continuing`` says this item extends the element of the previous item of the same stream.
+    """
+
+    __slots__ = ("_services", "_exists", "result_id", "index", "element_id", "continuing", "state")
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        result_id: str,
+        index: int,
+        element_id: str,
+        continuing: bool,
+        state: S,
+        exists: Callable[[str], bool],
+    ) -> None:
+        self._services = services
+        self._exists = exists
+        self.result_id = result_id
+        self.index = index
+        self.element_id = element_id
+        self.continuing = continuing
+        self.state = state
+
+    @property
+    def limits(self) -> Limits:
+        return self._services.limits
+
+    def sanitize(self, html: str) -> Markup:
+        """Kernel HTML under the project policy (``bai_media.sanitize``)."""
+        return self._services.sanitize(html)
+
+    def render(self, template: str, /, **context: Any) -> Markup:
+        """A template of the renderer's Jinja environment (autoescaped)."""
+        return self._services.render_template(template, **context)
+
+    def has_element(self, element_id: str) -> bool:
+        """Whether the result already holds that element (the target of an update)."""
+        return self._exists(element_id)
+
+    def text(self, data: Any) -> str:
+        """Data as text: str, UTF-8 bytes, or a Jupyter list of strings; anything else is bad."""
+        if isinstance(data, str):
+            return data
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            return bytes(data).decode("utf-8", errors="replace")
+        if isinstance(data, list) and all(isinstance(part, str) for part in data):
+            return "".join(data)
+        raise BadData(f"expected text, got {type(data).__name__}")
+
+    def truncate(self, text: str, limit: int | None = None) -> str | Truncated:
+        return truncate(text, self.limits.text_chars if limit is None else limit)
+
+
+class Handler(Protocol):
+    """Renders one item: ``Markup`` (the inner HTML of its element) or an :class:`Output`."""
+
+    def __call__(self, item: MediaItem, ctx: Context[Any], /) -> Markup | Output: ...
