@@ -7,7 +7,10 @@ checked statically for anything active.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from bai_media import Renderer
 
@@ -86,3 +89,24 @@ def test_copy_is_offered_only_on_text_the_server_built(engine: str, load_page) -
     page.page.wait_for_timeout(100)
     assert page.evaluate("window.__copied") == "ls -la\n"
     assert page.page_errors == [] and page.hits == []
+
+
+ESCAPES = [  # CSS the style allowlist admits that would paint outside the item without containment
+    "<div style='margin-top:-200px;height:300px;background-color:#ff0000'>over the header</div>",
+    "<p style='text-indent:-2000px;font-size:200px;line-height:0;color:#ff0000;background-color:#ff0000'>XXXXXXXX</p>",
+    "<span style='vertical-align:400px;font-size:150px;color:#ff0000;background-color:#ff0000'>up</span>",
+    "<div style='margin:-300px 0 0 0;border:solid 300px #ff0000'>border</div>",
+]
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_items_contain_their_painting_without_the_project_css(engine: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    renderer = Renderer(sanitizer=engine)  # type: ignore[arg-type]
+    body = renderer.handle_all([("text/html", payload) for payload in ESCAPES] + [("text/markdown", ESCAPES[0])], "c")
+    page_html = ("<!doctype html><html><body style='margin:0'>"
+                 "<header id=host style='height:150px;background:#00ff00'>host header</header>"
+                 f"<main>{body}</main></body></html>")  # no bai-media.css at all
+    page = load_page.open(page_html, wait_ms=200, viewport={"width": 800, "height": 600})
+    shot = Image.open(io.BytesIO(page.page.screenshot(clip={"x": 0, "y": 0, "width": 800, "height": 150}))).convert("RGB")
+    assert (255, 0, 0) not in {colour for _, colour in shot.getcolors(1 << 16)}
+    assert page.evaluate("document.elementFromPoint(400, 75).id") == "host"
