@@ -113,12 +113,12 @@ def _target(source: str, output: str | None, many: bool) -> str:
 
 
 def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
-                asset_root: str | None = None) -> str:
+                asset_root: str | None = None, remote_media: str = "allow") -> str:
     """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
     from . import formats
     from .renderer import Renderer
 
-    renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+    renderer = Renderer(sanitizer=sanitizer, remote_media=remote_media)  # type: ignore[arg-type]
     data = _read_json(source)
     name = "stdin" if source == "-" else Path(source).stem
     used = formats.detect(data) if fmt == "auto" else fmt
@@ -136,7 +136,7 @@ def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: s
     return used
 
 
-def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -> tuple[str, str | None, str]:
+def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None, str]) -> tuple[str, str | None, str]:
     source = args[0]
     try:
         return source, render_file(*args), ""
@@ -157,15 +157,24 @@ def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs. Default: CPU count.")
 @click.option("--asset-root", default=None, metavar="URL",
               help="Link the CSS and JS from this asset root (e.g. BACKENDAI_ASSET_ROOT) instead of inlining the CSS.")
+@click.option("--remote-media", default="allow", show_default=True, metavar="allow|block|URL",
+              help="Remote images, audio and video: load them (as Jupyter does), block them (shown as links), "
+                   "or load them through a proxy URL template containing {url}.")
 @one_line_errors
 def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None,
-           jobs: int | None, asset_root: str | None) -> None:
+           jobs: int | None, asset_root: str | None, remote_media: str) -> None:
     """Render INPUT files to safe HTML pages: standalone (CSS inlined, no script) by default.
 
     INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
     events, interactive-widgets frames), a notebook (.ipynb), a folder of those, or '-' for
     stdin. Several inputs are rendered in parallel processes with a progress bar.
     """
+    from .sanitize import check_remote_media
+
+    try:
+        check_remote_media(remote_media)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     sources = _expand(inputs)
     if not sources:
         raise CliError("no .json or .ipynb files found in the given folders")
@@ -174,7 +183,7 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
         Path(output).mkdir(parents=True, exist_ok=True)
     if many and "-" in sources:
         raise CliError("'-' (stdin) cannot be combined with other inputs")
-    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root) for s in sources]
+    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root, remote_media) for s in sources]
     if not many:
         source, target = tasks[0][0], tasks[0][1]
         render_file(*tasks[0])
@@ -189,7 +198,7 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
         raise click.exceptions.Exit(1)
 
 
-def _batch(tasks: list[tuple[str, str, str, bool, str, str | None, str | None]], jobs: int | None) -> list[tuple[str, str]]:
+def _batch(tasks: list[tuple[str, str, str, bool, str, str | None, str | None, str]], jobs: int | None) -> list[tuple[str, str]]:
     from concurrent.futures import ProcessPoolExecutor
 
     failures: list[tuple[str, str]] = []

@@ -23,7 +23,7 @@ from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .sanitize import ENGINES, Engine, sanitize_html, xml_chars
+from .sanitize import ENGINES, Engine, check_remote_media, sanitize_html, xml_chars
 from .state import RenderedItem, ResultData
 
 log = logging.getLogger("bai_media")
@@ -52,6 +52,8 @@ class Renderer:
     """Renders media items with a registry of handlers under one set of options.
 
     Thread-safe: all mutable state lives in the results it renders into, one per caller.
+    ``remote_media`` is "allow" (the default, as Jupyter), "block" (remote images, audio and video
+    shown as links) or a proxy URL template with ``{url}`` (see ``bai_media.sanitize``).
     ``plugins`` applies installed handler plug-ins: ``True`` for all, or their entry point names.
     """
 
@@ -63,10 +65,12 @@ class Renderer:
         template_dirs: Sequence[str | Path] = (),
         registry: Registry | None = None,
         plugins: bool | Iterable[str] = False,
+        remote_media: str = "allow",
     ) -> None:
         if sanitizer not in ENGINES:
             raise ValueError(f"unknown sanitizer engine {sanitizer!r}; choose one of {', '.join(ENGINES)}")
         self.sanitizer: Engine = sanitizer
+        self.remote_media = check_remote_media(remote_media)
         self.limits = limits or Limits()
         self.registry = registry if registry is not None else default_registry()
         if plugins:
@@ -99,7 +103,7 @@ class Renderer:
 
     def sanitize(self, html: str) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer)
+        return sanitize_html(html, self.sanitizer, self.remote_media)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
         """A template's output; for ``.svg`` templates, valid XML whatever text went into it."""

@@ -18,7 +18,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Literal
 
-from markupsafe import Markup
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
 
 Engine = Literal["nh3", "bleach"]
 ENGINES: tuple[Engine, ...] = ("nh3", "bleach")
@@ -334,20 +336,99 @@ def _tags_to_drop(tags: list[str]) -> set[int]:
     return drop
 
 
-def sanitize_html(source: str, engine: Engine = "nh3") -> Markup:
+# -- remote media ----------------------------------------------------------------------------------
+# An <img>, <audio>, <video> or <source> with an http(s) src makes every viewer's browser fetch a
+# third-party URL, telling it who viewed what and when. Jupyter keeps them, so "allow" is the
+# default; "block" shows each as a link instead; a proxy URL template (containing "{url}", as
+# GitHub's camo does) sends the fetch through a server the site runs.
+
+REMOTE_MEDIA_MODES = ("allow", "block")
+#: One token of serialized, sanitized HTML: a whole tag (quoted values consumed, so a "<img"
+#: inside an attribute value is never taken for a tag), a run of text, or a lone "<".
+_MARKUP = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|<""")
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_MEDIA_TAGS = frozenset({"img", "audio", "video", "source"})
+
+
+def check_remote_media(policy: str) -> str:
+    """``policy`` if valid ("allow", "block" or an http(s) proxy template with ``{url}``)."""
+    if policy in REMOTE_MEDIA_MODES:
+        return policy
+    if "{url}" in policy and policy.count("{") == 1 and policy.count("}") == 1 and re.match(r"https?://[^\s\"'<>]+$", policy):
+        return policy
+    raise ValueError(f"remote media policy must be 'allow', 'block' or an http(s) URL template with {{url}}, got {policy[:80]!r}")
+
+
+def apply_remote_media(clean: str, policy: str) -> str:
+    """Sanitized HTML with remote media sources blocked (as links) or rewritten to the proxy.
+
+    Runs on the sanitizer's output: tags are read whole and rebuilt, every value escaped for a
+    double-quoted attribute or for text, whatever quoting the engine chose.
+    """
+    if policy == "allow" or "src" not in clean:
+        return clean
+
+    def token(match: re.Match[str]) -> str:
+        name = (match.group(2) or "").lower()
+        if name not in _MEDIA_TAGS:
+            return match.group(0)
+        if match.group(1):  # an end tag: audio and video become spans when blocked
+            return "</span>" if policy == "block" and name in ("audio", "video") else match.group(0)
+        attrs = _attributes(match.group(3))
+        src = attrs.get("src", "") if attrs is not None else ""
+        remote = attrs is None or (bool(src) and _remote(src))
+        if not remote:
+            return match.group(0)
+        if policy != "block":
+            attrs = attrs or {}
+            attrs["src"] = policy.replace("{url}", quote(src, safe=""))
+            return f"<{name}" + "".join(f' {k}="{escape(v)}"' for k, v in attrs.items()) + ">"
+        link = _link(src, name if name != "img" else (attrs or {}).get("alt") or "image") if src else ""
+        # Their other content (fallback text, sources) must stay visible, so no media element.
+        return f'<span class="bai-media-remote">{link}' if name in ("audio", "video") else link
+
+    return _MARKUP.sub(token, clean)
+
+
+def _attributes(attrs: str) -> dict[str, str] | None:
+    """A serialized tag's attributes, values unescaped; None if they do not parse cleanly."""
+    found: dict[str, str] = {}
+    attrs = attrs.rstrip(" /")
+    pos = 0
+    while pos < len(attrs):
+        match = _ATTRIBUTE.match(attrs, pos)
+        if match is None:
+            return None
+        value = match.group(2) or ""
+        found[match.group(1).lower()] = html.unescape(value[1:-1] if value[:1] in "\"'" and value else value)
+        pos = match.end()
+    return found
+
+
+def _remote(src: str) -> bool:
+    return _SCHEME.match(_strip_invisible(src).lower()) is not None and not src.strip().lower().startswith("data:")
+
+
+def _link(url: str, label: str) -> str:
+    return (f'<a href="{escape(url)}" rel="{LINK_REL}" class="bai-media-remote-link" '
+            f'title="remote media, not loaded">[{escape(label[:200])}: {escape(url[:200])}]</a>')
+
+
+def sanitize_html(source: str, engine: Engine = "nh3", remote_media: str = "allow") -> Markup:
     """Sanitize untrusted HTML under the project policy and mark the result safe.
 
-    Nesting beyond the caps is flattened first, with a notice after the fragment.
+    Nesting beyond the caps is flattened first, with a notice after the fragment; remote media
+    follow ``remote_media`` (see :func:`apply_remote_media`).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
     bounded, flattened = bound_nesting(source)
     if engine == "nh3":
-        clean = Markup(accessible(_nh3_cleaner()(bounded)))
+        clean = Markup(accessible(apply_remote_media(_nh3_cleaner()(bounded), remote_media)))
     else:
         cut = max(0, len(bounded) - BLEACH_MAX_CHARS)
         # The sanitizer closes what the cut left open.
-        clean = Markup(accessible(_bleach_cleaner()(bounded[:BLEACH_MAX_CHARS])))
+        clean = Markup(accessible(apply_remote_media(_bleach_cleaner()(bounded[:BLEACH_MAX_CHARS]), remote_media)))
         if cut:
             clean += Markup(f'<div class="bai-media-truncated" role="note">… {cut:,} characters of HTML not shown: '
                             f"the bleach engine sanitizes at most {BLEACH_MAX_CHARS:,} an item …</div>")

@@ -64,3 +64,14 @@ def test_render_can_link_the_assets_instead_of_inlining(tmp_path: Path) -> None:
     assert "<style>" not in page
     bad = CliRunner().invoke(main, ["render", str(src), "--asset-root", "javascript:alert(1)"])
     assert bad.exit_code == 1 and "is not an http(s) URL or a path" in bad.stderr
+
+
+def test_render_remote_media_flag(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([["text/html", "<img src='https://attacker.example/p.png'>"]]))
+    out = tmp_path / "out.html"
+    result = CliRunner().invoke(main, ["render", str(source), "-o", str(out), "--remote-media", "https://camo.example/{url}"])
+    assert result.exit_code == 0, result.output
+    assert 'src="https://camo.example/https%3A%2F%2Fattacker.example%2Fp.png"' in out.read_text()
+    bad = CliRunner().invoke(main, ["render", str(source), "--remote-media", "javascript:{url}"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output and len(bad.output.strip().splitlines()) == 1

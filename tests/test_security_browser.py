@@ -110,3 +110,23 @@ def test_items_contain_their_painting_without_the_project_css(engine: str, load_
     shot = Image.open(io.BytesIO(page.page.screenshot(clip={"x": 0, "y": 0, "width": 800, "height": 150}))).convert("RGB")
     assert (255, 0, 0) not in {colour for _, colour in shot.getcolors(1 << 16)}
     assert page.evaluate("document.elementFromPoint(400, 75).id") == "host"
+
+
+REMOTE_ITEMS = [("text/html", "<img src='https://attacker.example/pixel.png'><video controls><source src='https://attacker.example/v.mp4'></video>"
+                              "<audio controls src='https://attacker.example/a.ogg'></audio>"),
+                ("text/markdown", "![tracker](https://attacker.example/md.png)")]
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_blocked_remote_media_fetch_nothing(engine: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    allowed = Renderer(sanitizer=engine)  # type: ignore[arg-type]
+    page = load_page.open(allowed.render_page(allowed.handle_all(REMOTE_ITEMS, "r")), wait_ms=500)
+    assert "https://attacker.example/pixel.png" in page.blocked_requests  # the default fetches (as Jupyter)
+    for policy in ("block", "http://127.0.0.1:9/camo?u={url}"):
+        renderer = Renderer(sanitizer=engine, remote_media=policy)  # type: ignore[arg-type]
+        page = load_page.open(renderer.render_page(renderer.handle_all(REMOTE_ITEMS, "r")), wait_ms=500)
+        assert page.blocked_requests == [] and page.hits == []
+    assert page.evaluate("document.querySelectorAll('img').length") == 2
+    blocked = load_page.open(Renderer(sanitizer=engine, remote_media="block").render_page(  # type: ignore[arg-type]
+        Renderer(sanitizer=engine, remote_media="block").handle_all(REMOTE_ITEMS, "r")), wait_ms=300)  # type: ignore[arg-type]
+    assert blocked.evaluate("document.querySelectorAll('a.bai-media-remote-link').length") == 4

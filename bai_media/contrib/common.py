@@ -21,9 +21,9 @@ ASSET_CACHE = "public, max-age=31536000, immutable"
 
 
 @lru_cache(maxsize=4)
-def renderer_for(sanitizer: str) -> Renderer:
-    """One renderer per sanitizer engine, shared by all requests (renderers are thread-safe)."""
-    return Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+def renderer_for(sanitizer: str, remote_media: str = "allow") -> Renderer:
+    """One renderer per configuration, shared by all requests (renderers are thread-safe)."""
+    return Renderer(sanitizer=sanitizer, remote_media=remote_media)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

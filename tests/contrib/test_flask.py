@@ -94,3 +94,10 @@ def test_a_44_byte_post_cannot_ask_for_megabytes(app: Flask) -> None:
     body = '{"media": [["stdout", "\\u001b[100000000Gx"]]}'
     response = app.test_client().post("/bai-media/render", data=body, content_type="application/json")
     assert response.status_code == 200 and len(response.get_data()) < 5000
+
+
+def test_remote_media_policy_from_config(app: Flask) -> None:
+    app.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"
+    body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
+    html = app.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert 'src="https://attacker' not in html and "bai-media-remote-link" in html
