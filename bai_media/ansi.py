@@ -237,11 +237,18 @@ def render_runs(runs: list[tuple[Style, str]]) -> str:
 def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
     """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
     merged: list[tuple[Style, str]] = []
+    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
+    current = PLAIN
     for style, text in runs:
-        if merged and merged[-1][0] == style:
-            merged[-1] = (style, merged[-1][1] + text)
-        elif text:
-            merged.append((style, text))
+        if not text:
+            continue
+        if pending and style != current:
+            merged.append((current, "".join(pending)))
+            pending = []
+        current = style
+        pending.append(text)
+    if pending:
+        merged.append((current, "".join(pending)))
     return tuple((style, str(escape(text))) for style, text in merged)
 
 

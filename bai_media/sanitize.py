@@ -258,7 +258,7 @@ def _bleach_cleaner() -> Callable[[str], str]:
 # tags) beyond the caps; the sanitizer still runs on the result, so this pass cannot weaken it.
 
 MAX_NESTING = 256
-MAX_FORMATTING = 8
+MAX_FORMATTING = 4
 _TAG = re.compile(r"<(/?[A-Za-z][^\t\n\f\r />]*)[^>]*>")
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 _FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
@@ -465,16 +465,18 @@ def accessible(html: str) -> str:
     if "<img" not in html and "<th" not in html:
         return html
     out: list[str] = []
-    tokens = list(_TOKEN.finditer(html))
-    for i, match in enumerate(tokens):
+    open_th: tuple[int, str] | None = None  # a <th> just written: where, and its attributes
+    for match in _TOKEN.finditer(html):  # one token at a time: a list of them all cost superlinear GC work
         closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
         text = match.group(0)
+        if open_th is not None and tag == "th" and closing:
+            out[open_th[0]] = f"<td{open_th[1]}>"
+            text = "</td>"
+        open_th = None
         if tag == "img" and not closing and not _HAS_ALT.search(_ATTR_VALUES.sub("", attrs)):
             text = f'<img{attrs.rstrip("/ ")} alt="">'
-        elif tag == "th" and not closing and i + 1 < len(tokens) and tokens[i + 1].group(0).lower() == "</th>":
-            text = f"<td{attrs}>"
-        elif tag == "th" and closing and i > 0 and out[-1].startswith("<td") and tokens[i - 1].group(2) and tokens[i - 1].group(2).lower() == "th":
-            text = "</td>"
+        elif tag == "th" and not closing:
+            open_th = (len(out), attrs)
         out.append(text)
     return "".join(out)
 

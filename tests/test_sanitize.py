@@ -116,7 +116,7 @@ def test_open_formatting_tags_are_capped() -> None:
 def test_ordinary_html_is_left_alone() -> None:
     table = "<table><tbody>" + "<tr><th>1</th><td>2</td></tr>" * 500 + "</tbody></table>"
     lists = "<ul>" + "<li>item" * 1000 + "</ul>" + "<p>para" * 1000
-    for source in (table, lists, "<b>" * 8 + "x"):
+    for source in (table, lists, "<b>" * MAX_FORMATTING + "x"):
         assert bound_nesting(source) == (source, False)
 
 
