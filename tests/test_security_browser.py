@@ -14,7 +14,7 @@ from PIL import Image
 
 from bai_media import Renderer
 
-from .attacks import HOSTILE_RESULT_IDS, HTML_ATTACKS, attack_items
+from .attacks import HOSTILE_RESULT_IDS, HTML_ATTACKS, MARKDOWN_MATH_ATTACKS, attack_items
 from .html_checks import active_content
 
 pytestmark = pytest.mark.browser
@@ -146,3 +146,13 @@ def test_blocked_remote_media_fetch_nothing(engine: str, load_page) -> None:  # 
     blocked = load_page.open(Renderer(sanitizer=engine, remote_media="block").render_page(  # type: ignore[arg-type]
         Renderer(sanitizer=engine, remote_media="block").handle_all(REMOTE_ITEMS, "r")), wait_ms=300)  # type: ignore[arg-type]
     assert blocked.evaluate("document.querySelectorAll('a.bai-media-remote-link').length") == 4
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_math_restored_into_markdown_cannot_leave_its_attribute(engine: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    """Finding 1 of issue 14, fixed on the markdown engineer's branch (md)."""
+    renderer = Renderer(sanitizer=engine)  # type: ignore[arg-type]
+    body = renderer.handle_all(MARKDOWN_MATH_ATTACKS, "m")
+    assert active_content(str(body)) == []
+    page = load_page.open(renderer.render_page(body), wait_ms=500)
+    assert page.evaluate("window.__hits") == [] and page.dialogs == [] and page.evaluate(DOM_AUDIT) == []
