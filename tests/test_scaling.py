@@ -141,31 +141,38 @@ def grows_linearly(build: Callable[[int], Any], n: int, render: Callable[[Any], 
     return best[0], best[1]
 
 
-def assert_linear(small: float, large: float) -> None:
-    # Below a few milliseconds the clock's resolution, not the algorithm, sets the ratio.
-    assert large <= 12 * max(small, 0.004), f"{small:.4f}s -> {large:.4f}s at 10x the input"
+def assert_linear(measure: Callable[[], tuple[float, float]]) -> None:
+    """At most 12x the time for 10x the input. A busy machine only adds time, and more to longer
+    runs, so a failed ratio is measured again (twice at most); superlinear work fails every time."""
+    seen = []
+    for _ in range(3):
+        small, large = measure()
+        # Below a few milliseconds the clock's resolution, not the algorithm, sets the ratio.
+        if large <= 12 * max(small, 0.004):
+            return
+        seen.append(f"{small:.4f}s -> {large:.4f}s")
+    raise AssertionError(f"at 10x the input: {', '.join(seen)}")
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_handler_grows_linearly(name: str) -> None:
     build, n = CASES[name]
     renderer = Renderer()
-    assert_linear(*grows_linearly(build, n, lambda media: renderer.handle_all(media, "s")))
+    assert_linear(lambda: grows_linearly(build, n, lambda media: renderer.handle_all(media, "s")))
 
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_every_format_grows_linearly(name: str) -> None:
     build, n = FORMATS[name]
     renderer = Renderer()
-    assert_linear(*grows_linearly(build, n, lambda data: formats.render(data, "auto", "s", renderer)))
+    assert_linear(lambda: grows_linearly(build, n, lambda data: formats.render(data, "auto", "s", renderer)))
 
 
 @pytest.mark.parametrize("name", ["html nested divs", "html unmatched end tags", "html wide table"])
 def test_bleach_grows_linearly_up_to_its_cap(name: str) -> None:
     build, n = CASES[name]
     renderer = Renderer(sanitizer="bleach")
-    small, large = grows_linearly(lambda k: build(k // 10), n, lambda media: renderer.handle_all(media, "s"))
-    assert_linear(small, large)
+    assert_linear(lambda: grows_linearly(lambda k: build(k // 10), n, lambda media: renderer.handle_all(media, "s")))
 
 
 @pytest.mark.parametrize("name", ["html re-opened formatting", "html runs of <", "html misnested formatting"])
@@ -209,9 +216,11 @@ def test_the_largest_admitted_input_stays_within_2s_and_500mb(name: str) -> None
     renderer = Renderer()
     renderer.handle_all([("text/plain", "warm")], "w")
     before = _rss()
-    start = time.process_time()
-    html = renderer.handle_all(media, "s")
-    seconds = time.process_time() - start
+    seconds = float("inf")
+    for _ in range(2):  # the lesser of two runs: other processes only ever add time
+        start = time.process_time()
+        html = renderer.handle_all(media, "s")
+        seconds = min(seconds, time.process_time() - start)
     assert "bai-media-error" not in html or name.startswith("image"), html[-300:]
     assert seconds <= SLOWEST_ITEM_S, f"{seconds:.2f}s"
     # The process's high-water mark can only overstate what this item added to the memory in use.

@@ -44,16 +44,6 @@ def _keep(child: ET.Element) -> bool:
     return not (animates and (attribute.startswith("on") or attribute in ("href", "xlink:href")))
 
 
-def _check_depth(root: ET.Element) -> None:
-    """Refuse deep trees before anything recursive (serializing, the browser) walks them."""
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise BadData(f"SVG nested deeper than {MAX_DEPTH} levels is refused")
-        stack.extend((child, depth + 1) for child in element)
-
-
 def clean_svg(text: str) -> bytes:
     """Parse and clean SVG text; raise BadData for anything that is not plain, safe SVG."""
     try:
@@ -66,15 +56,22 @@ def clean_svg(text: str) -> bytes:
         raise BadData(f"not well-formed SVG: {str(exc)[:120]}") from exc
     if root.tag != f"{{{SVG_NS}}}svg":
         raise BadData("the document's root is not an SVG <svg> element")
-    _check_depth(root)
-    for parent in root.iter():
+    # One walk with an explicit stack: deep trees are refused before anything recursive
+    # (serializing, the browser) meets them.
+    stack = [(root, 1)]
+    while stack:
+        parent, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BadData(f"SVG nested deeper than {MAX_DEPTH} levels is refused")
         kept = [child for child in parent if _keep(child)]
         if len(kept) != len(parent):
             parent[:] = kept  # one rebuild; removing children one by one is quadratic
-        for name in list(parent.attrib):
-            value = parent.attrib[name]
-            if _local(name).lower().startswith("on") or (name in _HREF and not _SAFE_HREF.match(value.strip())):
-                del parent.attrib[name]
+        if parent.attrib:
+            for name in list(parent.attrib):
+                value = parent.attrib[name]
+                if _local(name).lower().startswith("on") or (name in _HREF and not _SAFE_HREF.match(value.strip())):
+                    del parent.attrib[name]
+        stack.extend((child, depth + 1) for child in kept)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
