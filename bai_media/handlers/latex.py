@@ -8,14 +8,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..items import MediaItem
-from ..mathml import MathError, find_math, span_tex, tex_to_mathml
+from ..mathml import MAX_FORMULA_CHARS, MAX_FORMULAS, MathError, find_math, tex_to_mathml
 from ..registry import Registry
 from ..context import Context
-
-#: Per item: converting math costs far more per character than anything else here, so an item
-#: renders at most this much as MathML and shows the rest as source, with a notice.
-MAX_EXPRESSIONS = 2_000
-MAX_TEX_CHARS = 60_000
 
 
 def render_tex(tex: str, display: bool, ctx: Context[None]) -> Markup:
@@ -31,23 +26,20 @@ def render_latex(item: MediaItem, ctx: Context[None]) -> Markup:
     if len(text) > ctx.limits.text_chars:
         return render_tex(text[:2000] + "…", True, ctx)
     parts: list[Markup | str] = []
-    pos = count = converted = 0
-    over = False
-    for match in find_math(text):
-        tex, display = span_tex(match)
-        count += 1
-        converted += len(tex)
-        if over := count > MAX_EXPRESSIONS or converted > MAX_TEX_CHARS:
+    pos = count = chars = 0
+    notice = ""
+    for span in find_math(text):
+        count, chars = count + 1, chars + len(span.tex)
+        if count > MAX_FORMULAS or chars > MAX_FORMULA_CHARS:  # the rest as text, not unbounded work
+            notice = f"Formulas beyond the first {MAX_FORMULAS:,} (or {MAX_FORMULA_CHARS:,} characters of TeX) are shown as source."
             break
-        parts.append(text[pos : match.start()])
-        parts.append(render_tex(tex, display, ctx))
-        pos = match.end()
-    if pos == 0 and not over:  # no delimiters at all: the whole text is one expression
-        parts = [render_tex(text, True, ctx)]
-    else:
-        parts.append(text[pos:])
-    return ctx.render("handlers/latex.html", parts=parts, unrendered=len(text) - pos if over else 0,
-                      max_expressions=MAX_EXPRESSIONS, max_chars=MAX_TEX_CHARS)
+        parts.append(text[pos : span.start])
+        parts.append(render_tex(span.tex, span.display, ctx))
+        pos = span.end
+    if pos == 0 and not notice:  # no delimiters at all: the whole text is one expression
+        return ctx.render("handlers/latex.html", parts=[render_tex(text, True, ctx)], notice="")
+    parts.append(text[pos:])
+    return ctx.render("handlers/latex.html", parts=parts, notice=notice)
 
 
 def register(registry: Registry) -> None:

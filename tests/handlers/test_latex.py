@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bai_media import handle_all
-from bai_media.handlers.latex import MAX_EXPRESSIONS
-from bai_media.mathml import MATH_SPANS, MathError, find_math, tex_to_mathml
+from bai_media.mathml import MathError, tex_to_mathml
 
 from ..html_checks import active_content
 
@@ -28,7 +25,7 @@ def test_text_with_several_spans_and_environments() -> None:
 def test_hostile_tex_is_inert(tex: str) -> None:
     html = str(handle_all([("text/latex", f"${tex}$")], "l"))
     assert active_content(html) == []
-    assert "href" not in html and "<script" not in html and "<img" not in html
+    assert "href=" not in html and "<script" not in html and "<img" not in html  # the TeX source stays, as text
 
 
 def test_unrenderable_tex_is_escaped_source_with_a_marker() -> None:
@@ -54,32 +51,28 @@ def test_sympy_corpus_coverage_is_at_least_95_percent() -> None:
     assert rendered / len(corpus) >= 0.95, failures[:10]
 
 
-TOKENS = ["$", "$$", "\\[", "\\]", "\\(", "\\)", "a", " ", "1", "\\", "\n",
-          "\\begin{equation}", "\\end{equation}", "\\begin{align*}", "\\end{align*}"]
+def test_many_formulas_are_bounded_with_a_notice() -> None:
+    text = " ".join(f"$a_{{{i}}}$" for i in range(2_100))
+    html = str(handle_all([("text/latex", text)], "l"))
+    assert html.count("<math") == 2_000 and "are shown as source" in html and "$a_{2099}$" in html
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
-def test_linear_span_finder_agrees_with_the_regex(text: str) -> None:
-    expected = [(m.span(), m.groupdict()) for m in MATH_SPANS.finditer(text)]
-    assert [(m.span(), m.groupdict()) for m in find_math(text)] == expected
+def test_unclosed_delimiters_are_text() -> None:
+    html = str(handle_all([("text/latex", "\\(" * 32_000)], "l"))
+    assert "bai-media-math-source" in html and "\\(\\(" in html  # one over-long expression, shown as source
 
 
-@pytest.mark.parametrize("opener", ["\\(", "\\[", "\\begin{equation}"])
-def test_unclosed_delimiters_find_nothing(opener: str) -> None:
-    # The regex alone rescanned the rest of the text from every opener (minutes for 128 KB);
-    # tests/test_scaling.py holds the time to linear growth.
-    assert list(find_math(opener * 20_000)) == []
+@pytest.mark.browser
+def test_sympy_display_math_fits_its_box_in_chromium(load_page) -> None:  # type: ignore[no-untyped-def]
+    from bai_media import Renderer
 
-
-def test_unbalanced_or_deep_braces_are_refused_before_conversion() -> None:
-    for tex in ("\\text{" * 5000, "{" * 60 + "}" * 60, "a}{b"):
-        with pytest.raises(MathError):
-            tex_to_mathml(tex)
-    assert "<mi>a</mi>" in tex_to_mathml("{" * 10 + "a" + "}" * 10)
-
-
-def test_math_beyond_the_item_budget_is_shown_as_source_with_a_notice() -> None:
-    html = str(handle_all([("text/latex", "$a$ " * 3000)], "l"))
-    assert html.count("<math") == MAX_EXPRESSIONS
-    assert "shown as source" in html and html.count("$a$") == 1000
+    renderer = Renderer()
+    body = renderer.handle_all([("text/latex", "$\\displaystyle \\int_{0}^{\\infty} \\frac{\\sin{\\left(x \\right)}}{x}\\, dx = \\frac{\\pi}{2}$"),
+                                ("text/latex", "$\\left[\\begin{matrix}1 & x\\\\x^{2} & \\sqrt{x}\\end{matrix}\\right]$")], "l")
+    page = load_page.open(renderer.render_page(body), wait_ms=300)
+    page.page.evaluate("document.fonts.ready")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.bai-media-item')].map(b => [
+        b.scrollHeight - b.clientHeight, b.scrollWidth - b.clientWidth, getComputedStyle(b.querySelector('math')).fontFamily])""")
+    assert len(boxes) == 2
+    for tall, wide, family in boxes:
+        assert tall <= 1 and wide <= 1 and "bai-media STIX Math" in family
