@@ -118,7 +118,7 @@ CASES: dict[str, tuple[Callable[[int], Any], int]] = {
     "MARKDOWN emphasis": (lambda n: [("text/markdown", "*a" * n)], 300),
     "MARKDOWN unclosed \\[": (lambda n: [("text/markdown", "\\[" * n)], 300),
     "MARKDOWN nested quotes": (lambda n: [("text/markdown", ">" * n + " x")], 200),
-    "MARKDOWN nested lists": (lambda n: [("text/markdown", "".join("  " * i + "- x\n" for i in range(n)))], 50),
+    "MARKDOWN nested lists": (lambda n: [("text/markdown", "".join("  " * i + "- x\n" for i in range(20)) * n)], 20),
 }
 
 FORMATS: dict[str, tuple[Callable[[int], Any], int]] = {
