@@ -13,11 +13,16 @@ class BadItem(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MediaItem:
-    """One output: a media type, its data and optional Jupyter-style metadata."""
+    """One output: a media type, its data and optional Jupyter-style metadata.
+
+    ``alternatives`` holds the other representations of the same output (the rest of a Jupyter
+    MIME bundle), so a handler that cannot draw its type can show the bundle's image or text.
+    """
 
     type: str
     data: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    alternatives: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def coerce(cls, raw: Any) -> MediaItem:

@@ -48,7 +48,8 @@ def css_token(value: str) -> str:
 class RenderContext:
     """What a handler may use: limits, the sanitizer, templates and per-result state. No I/O."""
 
-    __slots__ = ("renderer", "result", "result_id", "index", "element_id", "continuing", "classes", "_state", "touched")
+    __slots__ = ("renderer", "result", "result_id", "index", "element_id", "continuing", "classes", "_state", "touched",
+                 "depth", "item_state", "_nested")
 
     def __init__(
         self,
@@ -57,6 +58,8 @@ class RenderContext:
         result_id: str,
         index: int,
         continuing: bool,
+        *,
+        parent: RenderContext | None = None,
     ) -> None:
         self.renderer = renderer
         self.result = result
@@ -65,8 +68,13 @@ class RenderContext:
         self.element_id = f"{safe_id(result_id)}-{index}"
         self.continuing = continuing
         self.classes: list[str] = []
-        self._state = result.state(result_id).handlers
         self.touched: list[RenderedItem] = []
+        self.depth = 0 if parent is None else parent.depth + 1
+        #: Shared by an item and every item nested in it: budgets that nesting must not reset.
+        self.item_state: dict[str, Any] = {} if parent is None else parent.item_state
+        # Nested items keep their state apart from the result's, so they never continue its streams.
+        self._state = result.state(result_id).handlers if parent is None else self.item_state.setdefault("nested", {})
+        self._nested = 0
 
     @property
     def limits(self) -> Limits:
@@ -96,6 +104,20 @@ class RenderContext:
 
     def truncate(self, text: str, limit: int | None = None) -> str | Truncated:
         return truncate(text, self.limits.text_chars if limit is None else limit)
+
+    def render_item(self, item: MediaItem) -> Markup:
+        """Another item drawn inside this one through the normal pipeline (a bundle's fallback
+        image, an Output widget's outputs): same handlers, same error isolation, bounded depth.
+
+        """
+        if self.depth >= self.limits.nesting:
+            return self.renderer.error_fragment(f"items nested more than {self.limits.nesting} deep are not shown", item.type)
+        child = RenderContext(self.renderer, self.result, self.result_id, self.index, False, parent=self)
+        child.element_id = f"{self.element_id}.{self._nested}"
+        self._nested += 1
+        inner = self.renderer._run(item, self.renderer.registry.lookup(item.type), child)
+        classes = " ".join(["bai-media-" + css_token(item.family), *child.classes])
+        return self.render("nested.html", type=item.type, classes=classes, inner=inner)
 
     def update(self, element_id: str, inner: Markup) -> None:
         """Replace the content of an earlier item of this result (a canvas updated by a delta)."""

@@ -46,8 +46,8 @@ NOTEBOOKS: dict[str, list[str]] = {
         "tab = w.Tab([w.Label('first page'), w.Label('second page')])\ntab.titles = ('One', 'Two')\ntab",
         "w.Accordion([w.HTMLMath('$x^2$'), w.Label('closed')], titles=('Math', 'More'))",
         "out = w.Output()\nwith out:\n    print('printed inside an Output widget')\n    display({'text/markdown': '**markdown** inside'}, raw=True)\nout",
-        "import base64\nPNG = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP4z8AARAwM/xkYAB3eA/1qvVKaAAAAAElFTkSuQmCC')\n"
-        "w.Image(value=PNG, format='png', width=40)",
+        "import io\nfrom PIL import Image\npng = io.BytesIO()\nImage.new('RGB', (4, 4), 'teal').save(png, 'PNG')\n"
+        "w.Image(value=png.getvalue(), format='png', width=40)",
         "from tqdm.notebook import tqdm\nfor _ in tqdm(range(20), desc='work'):\n    pass",
     ],
     "bokeh": [
