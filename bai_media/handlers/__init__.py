@@ -22,6 +22,7 @@ MODULES = (
     "gitgraph",
     "session",
     "jupyter_widgets",
+    "vega",
 )
 
 

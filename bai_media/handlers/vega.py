@@ -1,0 +1,118 @@
+"""Vega and Vega-Lite charts, drawn as SVG on the server by vl-convert (the ``vega`` extra).
+
+The SVG then takes the same road as any SVG output: hardened parse, scripting stripped, shown
+only through ``<img>``. A spec can never make the server fetch anything: specs that name a data
+URL are refused with a notice before vl-convert sees them, and vl-convert itself runs with no
+allowed base URL. Without the extra, the bundle's image or text is shown with a notice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+
+from ..datauri import to_data_uri
+from ..items import MediaItem
+from ..registry import Registry
+from ..renderer import BadData, RenderContext
+from .fallback import substitute
+from .images import alt_text
+from .json import render_json
+from .svg import clean_svg
+
+_TYPE = re.compile(r"^application/vnd\.vega(?P<lite>lite)?\.v(?P<major>\d+)[+.]json$")
+VEGA_LITE_TYPES = [f"application/vnd.vegalite.v{v}{sep}json" for v in (3, 4, 5, 6) for sep in "+."]
+VEGA_TYPES = [f"application/vnd.vega.v{v}{sep}json" for v in (5, 6) for sep in "+."]
+#: Rows a ``sequence`` generator may make: beyond this a spec could keep the server busy.
+SEQUENCE_ROWS = 100_000
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    try:
+        import vl_convert
+    except ImportError:
+        return None
+    return vl_convert
+
+
+def vegalite_version(major: int) -> str | None:
+    """The newest Vega-Lite release vl-convert has for a major version (v3 and v4 specs use v5)."""
+    versions = _converter().get_vegalite_versions()
+    wanted = [v for v in versions if v.split(".")[0] == str(max(major, 5))]
+    return wanted[-1].replace(".", "_") if wanted else None
+
+
+def _refusals(spec: Mapping[str, Any]) -> list[str]:
+    """Why a spec may not be drawn on the server: data URLs, unbounded generators. Linear walk."""
+    found: list[str] = []
+    stack: list[Any] = [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            url = node.get("url")
+            if isinstance(url, str):  # data, lookup and topojson sources; image URLs are {"value": ...}
+                found.append(f"it loads data from {url[:200]!r}, and the server fetches nothing")
+            generator = node.get("sequence") if isinstance(node.get("sequence"), Mapping) else node if node.get("type") == "sequence" else None
+            if generator is not None and _sequence_rows(generator) is None:
+                found.append(f"its sequence generator is not a fixed range of at most {SEQUENCE_ROWS:,} rows")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found[:5]
+
+
+def _sequence_rows(sequence: Mapping[str, Any]) -> int | None:
+    start, stop, step = sequence.get("start", 0), sequence.get("stop"), sequence.get("step", 1)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, stop, step)) or step == 0:
+        return None
+    rows = (stop - start) / step
+    return int(rows) if 0 <= rows <= SEQUENCE_ROWS else None
+
+
+def render_vega(item: MediaItem, ctx: RenderContext) -> Markup:
+    match = _TYPE.match(item.type)
+    assert match is not None
+    lite, major = bool(match["lite"]), int(match["major"])
+    name = "Vega-Lite chart" if lite else "Vega chart"
+    spec = item.data
+    if isinstance(spec, (str, bytes)):
+        text = ctx.text(spec)
+        if len(text) > ctx.limits.vega_chars:
+            raise BadData(f"{len(text):,} characters of chart spec is over the limit of {ctx.limits.vega_chars:,}")
+        try:
+            spec = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise BadData(f"the chart spec is not valid JSON: {str(exc)[:120]}") from exc
+    if not isinstance(spec, Mapping):
+        raise BadData(f"a {name} spec must be a JSON object, got {type(spec).__name__}")
+    vlc = _converter()
+    if vlc is None:
+        return substitute(item, ctx, name, "drawing it on the server needs the vega extra (pip install 'bai-media[vega]')")
+    refused = _refusals(spec)
+    if refused:
+        ctx.classes.append("bai-media-vega")
+        return ctx.render("handlers/vega_refused.html", name=name, type=item.type, reasons=refused,
+                          spec=render_json(MediaItem("application/json", spec), ctx))
+    try:
+        if lite:
+            svg = vlc.vegalite_to_svg(dict(spec), vl_version=vegalite_version(major), allowed_base_urls=[])
+        else:
+            svg = vlc.vega_to_svg(dict(spec), allowed_base_urls=[])
+    except ValueError as exc:
+        message = str(exc).split("\n")[1:2] or [str(exc)]
+        raise BadData(f"vl-convert could not draw this {name}: {message[0][:300]}") from exc
+    ctx.classes.append("bai-media-vega")
+    title = spec.get("title")
+    default = f"{name}: {title[:200]}" if isinstance(title, str) and title.strip() else name
+    return ctx.render("handlers/vega.html", src=to_data_uri("image/svg+xml", clean_svg(svg)), alt=alt_text(item, default))
+
+
+def register(registry: Registry) -> None:
+    # Above text/html (70): altair's HTML is a script that loads vega-embed from a CDN.
+    registry.register_many([*VEGA_LITE_TYPES, *VEGA_TYPES], render_vega, rank=80)
