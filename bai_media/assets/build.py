@@ -28,10 +28,12 @@ HASH_CHARS = 16
 HASH_DIR = re.compile(rf"^[0-9a-f]{{{HASH_CHARS}}}$")
 TMP_PREFIX = ".tmp-"
 CHUNK_PLACEHOLDER = "__BAI_MEDIA_CHUNKS__"
-#: Logical name -> (output file, source files relative to static/, filter).
+#: Logical name -> (output file, source files relative to static/, filter). No filter: the sources
+#: are joined as they are (the vendored plotly.js is minified upstream; rjsmin would only be slow).
 BUNDLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css"), "rcssmin"),
     "chunk:drawing": ("js/chunks/drawing.min.js", ("js/chunks/drawing.js",), "rjsmin"),
+    "chunk:plotly": ("js/chunks/plotly.min.js", ("js/vendor/plotly.min.js", "js/chunks/plotly.js"), ""),
     "js": ("js/main.min.js", ("js/main.js",), "rjsmin"),
 }
 GZIP_SUFFIXES = (".js", ".css", ".json", ".svg")
@@ -55,6 +57,8 @@ class BuildResult:
 
 def _minify(static: Path, sources: tuple[str, ...], filter_name: str, work: Path) -> bytes:
     """One webassets bundle, built to bytes. Absolute load paths avoid cssrewrite's URL errors."""
+    if not filter_name:
+        return b"\n;\n".join((static / name).read_bytes().rstrip() for name in sources) + b"\n"
     from webassets import Bundle, Environment
 
     env = Environment(directory=str(work), url="/", auto_build=False, cache=False, manifest=False)

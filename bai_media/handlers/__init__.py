@@ -23,6 +23,7 @@ MODULES = (
     "session",
     "jupyter_widgets",
     "vega",
+    "plotly",
 )
 
 

@@ -87,7 +87,7 @@
 
   function enhance(root) {
     var items = root.querySelectorAll ? root.querySelectorAll('.bai-media-item:not([data-bai-enhanced])') : [];
-    var drawings = false;
+    var drawings = false, plots = false;
     for (var i = 0; i < items.length; i++) {
       var item = items[i];
       item.setAttribute('data-bai-enhanced', '');
@@ -96,12 +96,16 @@
         addExpand(item);
       }
       if (item.querySelector('img.bai-media-drawing')) drawings = true;
+      if (item.querySelector('.bai-media-plotly')) plots = true;
     }
-    if (drawings) {
-      loadChunk('drawing').then(function (chunk) { chunk.enhance(root); }, function (err) {
-        if (window.console) console.warn(err.message);
-      });
-    }
+    if (drawings) use('drawing', root);
+    if (plots) use('plotly', root);
+  }
+
+  function use(name, root) {
+    loadChunk(name).then(function (chunk) { chunk.enhance(root); }, function (err) {
+      if (window.console) console.warn(err.message);
+    });
   }
 
   function csrfToken() {
