@@ -48,23 +48,20 @@ def vegalite_version(major: int) -> str | None:
     return wanted[-1].replace(".", "_") if wanted else None
 
 
-def _refusals(spec: Mapping[str, Any]) -> list[str]:
-    """Why a spec may not be drawn on the server: data URLs, unbounded generators. Linear walk."""
-    found: list[str] = []
-    stack: list[Any] = [spec]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            url = node.get("url")
-            if isinstance(url, str):  # data, lookup and topojson sources; image URLs are {"value": ...}
-                found.append(f"it loads data from {url[:200]!r}, and the server fetches nothing")
-            generator = node.get("sequence") if isinstance(node.get("sequence"), Mapping) else node if node.get("type") == "sequence" else None
-            if generator is not None and _sequence_rows(generator) is None:
-                found.append(f"its sequence generator is not a fixed range of at most {SEQUENCE_ROWS:,} rows")
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found[:5]
+def _prepare(spec: Any, found: list[str]) -> Any:
+    """A copy of the spec without links (inert in an image; vl-convert fails on them), noting in
+    ``found`` why it may not be drawn on the server: data URLs, unbounded generators."""
+    if isinstance(spec, list):
+        return [_prepare(value, found) for value in spec]
+    if not isinstance(spec, Mapping):
+        return spec
+    url = spec.get("url")
+    if isinstance(url, str):  # data, lookup and topojson sources; image URLs are {"value": ...}
+        found.append(f"it loads data from {url[:200]!r}, and the server fetches nothing")
+    generator = spec.get("sequence") if isinstance(spec.get("sequence"), Mapping) else spec if spec.get("type") == "sequence" else None
+    if generator is not None and _sequence_rows(generator) is None:
+        found.append(f"its sequence generator is not a fixed range of at most {SEQUENCE_ROWS:,} rows")
+    return {key: value if key == "values" else _prepare(value, found) for key, value in spec.items() if key != "href"}
 
 
 def _sequence_rows(sequence: Mapping[str, Any]) -> int | None:
@@ -94,16 +91,20 @@ def render_vega(item: MediaItem, ctx: RenderContext) -> Markup:
     vlc = _converter()
     if vlc is None:
         return substitute(item, ctx, name, "drawing it on the server needs the vega extra (pip install 'bai-media[vega]')")
-    refused = _refusals(spec)
+    refused: list[str] = []
+    try:
+        prepared = _prepare(spec, refused)
+    except RecursionError as exc:
+        raise BadData("the chart spec is nested too deeply") from exc
     if refused:
         ctx.classes.append("bai-media-vega")
-        return ctx.render("handlers/vega_refused.html", name=name, type=item.type, reasons=refused,
+        return ctx.render("handlers/vega_refused.html", name=name, type=item.type, reasons=refused[:5],
                           spec=render_json(MediaItem("application/json", spec), ctx))
     try:
         if lite:
-            svg = vlc.vegalite_to_svg(dict(spec), vl_version=vegalite_version(major), allowed_base_urls=[])
+            svg = vlc.vegalite_to_svg(prepared, vl_version=vegalite_version(major), allowed_base_urls=[])
         else:
-            svg = vlc.vega_to_svg(dict(spec), allowed_base_urls=[])
+            svg = vlc.vega_to_svg(prepared, allowed_base_urls=[])
     except ValueError as exc:
         message = str(exc).split("\n")[1:2] or [str(exc)]
         raise BadData(f"vl-convert could not draw this {name}: {message[0][:300]}") from exc
