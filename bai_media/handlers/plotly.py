@@ -31,6 +31,7 @@ PLOTLY_TYPE = "application/vnd.plotly.v1+json"
 #: never with attributes (no <a href>, no <span style>). <extra> is hovertemplate syntax.
 _TAG = re.compile(r"<[^<>]*>")
 _KEPT_TAG = re.compile(r"^<(/?)(b|i|em|sub|sup|s|u|br|extra)\s*/?>$", re.IGNORECASE)
+_MARKUP = re.compile(r"^<(/?[A-Za-z]|[!?])")
 #: Traces that fetch map tiles or topojson from the network when drawn.
 NETWORK_TRACES = {"scattergeo", "choropleth", "scattermapbox", "choroplethmapbox", "densitymapbox",
                   "scattermap", "choroplethmap", "densitymap"}
@@ -38,14 +39,19 @@ SUMMARY_TRACES = 20
 
 
 def clean_text(value: str) -> str:
-    """A string plotly.js may show: entities decoded, then only attribute-free formatting tags."""
+    """A string plotly.js may show: entities decoded, then only attribute-free formatting tags.
+
+    Other markup is removed; a bracketed span that is no markup (``a < b and c > d``) is escaped,
+    which plotly.js shows as the text it was.
+    """
 
     def keep(match: re.Match[str]) -> str:
-        tag = _KEPT_TAG.match(match.group(0))
-        if tag is None:
-            return ""
-        slash, name = tag.group(1), tag.group(2).lower()
-        return "<br>" if name == "br" else f"<{slash}{name}>"
+        found = match.group(0)
+        tag = _KEPT_TAG.match(found)
+        if tag is not None:
+            slash, name = tag.group(1), tag.group(2).lower()
+            return "<br>" if name == "br" else f"<{slash}{name}>"
+        return "" if _MARKUP.match(found) else f"&lt;{found[1:-1]}&gt;"
 
     return _TAG.sub(keep, html.unescape(value))
 
