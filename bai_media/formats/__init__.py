@@ -60,19 +60,19 @@ def detect(obj: Any) -> str:
 
 
 def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None,
-           widgets: Mapping[str, Any] | None = None) -> Markup:
+           widget_state: Mapping[str, Any] | None = None) -> Markup:
     """One fragment for a document in any supported format.
 
-    ``widgets`` is saved ipywidgets state (``application/vnd.jupyter.widget-state+json``) for
+    ``widget_state`` is saved ipywidgets state (``application/vnd.jupyter.widget-state+json``) for
     Jupyter outputs that show widgets; a notebook's own saved state is used when it is None.
     """
     renderer = renderer or default_renderer()
     fmt = detect(obj) if fmt == "auto" else fmt
     if fmt == "notebook":
-        return jupyter.render_notebook(obj, name, renderer, widgets)
+        return jupyter.render_notebook(obj, name, renderer, widget_state)
     if fmt == "jupyter":
         outputs = obj if isinstance(obj, list) else [obj]
-        prepared = jupyter.prepare_widgets(widgets, renderer.registry) if widgets is not None else None
+        prepared = jupyter.prepare_widgets(widget_state, renderer.registry) if widget_state is not None else None
         return renderer.handle_all(jupyter.output_items(outputs, renderer.registry, prepared), name)
     if fmt == "backendai":
         return Markup(backendai.render(obj, name, renderer).__html__())

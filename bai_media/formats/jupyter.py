@@ -41,7 +41,7 @@ def _bundle_value(mime: str, value: Any) -> Any:
     return join_text(value) if _TEXT_JOINED.match(mime) or mime.startswith("image/") else value
 
 
-def widget_state(nb: Any) -> Mapping[str, Any] | None:
+def saved_widget_state(nb: Any) -> Mapping[str, Any] | None:
     """The widget state a notebook saved (``metadata.widgets``), if any; validated by the handler."""
     meta = nb.get("metadata") if isinstance(nb, Mapping) else None
     widgets = meta.get("widgets") if isinstance(meta, Mapping) else None
@@ -66,11 +66,11 @@ def prepare_widgets(saved: Mapping[str, Any], registry: Registry) -> Mapping[str
     return prepared
 
 
-def output_item(output: Any, registry: Registry, widgets: Mapping[str, Any] | None = None) -> Any:
+def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> Any:
     """One nbformat output as one media item (or the raw value, which renders as an error).
 
     The rest of its MIME bundle travels as the item's alternatives; a widget view gets the
-    notebook's saved widget state (``widgets``) in its metadata, where the widget handler reads it.
+    notebook's saved widget state in its metadata, where the widget handler reads it.
     """
     if not isinstance(output, Mapping):
         return output
@@ -86,8 +86,8 @@ def output_item(output: Any, registry: Registry, widgets: Mapping[str, Any] | No
         assert mime is not None
         raw_meta = output.get("metadata")
         metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
-        if widgets is not None and mime.lower() == WIDGET_VIEW:
-            metadata = {**metadata, WIDGET_STATE: widgets}
+        if widget_state is not None and mime.lower() == WIDGET_VIEW:
+            metadata = {**metadata, WIDGET_STATE: widget_state}
         alternatives = {k.lower(): _bundle_value(k, v) for k, v in bundle.items() if isinstance(k, str) and k != mime}
         return MediaItem(mime.lower(), _bundle_value(mime, bundle[mime]), metadata, alternatives)
     if kind == "error":
@@ -96,11 +96,11 @@ def output_item(output: Any, registry: Registry, widgets: Mapping[str, Any] | No
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
 
-def output_items(outputs: Any, registry: Registry, widgets: Mapping[str, Any] | None = None) -> list[Any]:
-    """A cell's outputs as media items; ``widgets`` is saved widget state from :func:`prepare_widgets`."""
+def output_items(outputs: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> list[Any]:
+    """A cell's outputs as media items; ``widget_state`` comes from :func:`prepare_widgets`."""
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
-    return [output_item(output, registry, widgets) for output in outputs]
+    return [output_item(output, registry, widget_state) for output in outputs]
 
 
 @dataclass(slots=True)
@@ -160,10 +160,10 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
 
 
 def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
-                    widgets: Mapping[str, Any] | None = None) -> Markup:
+                    widget_state: Mapping[str, Any] | None = None) -> Markup:
     """A whole notebook: markdown cells, highlighted code with prompts, and every output.
 
-    Widgets are drawn from ``widgets`` if given, else from the state the notebook saved.
+    Widgets are drawn from ``widget_state`` if given, else from the state the notebook saved.
     """
     renderer = renderer or default_renderer()
     if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
@@ -171,8 +171,8 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
         why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
         return renderer.error_fragment(why)
     language = _language(nb)
-    saved = widgets if widgets is not None else widget_state(nb)
-    widgets = prepare_widgets(saved, renderer.registry) if saved is not None else None
+    saved = widget_state if widget_state is not None else saved_widget_state(nb)
+    prepared = prepare_widgets(saved, renderer.registry) if saved is not None else None
     cells: list[Cell] = []
     for index, raw in enumerate(nb["cells"]):
         rid = f"{name}-c{index}"
@@ -188,7 +188,7 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
         elif kind == "code":
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = output_items(raw.get("outputs", []), renderer.registry, widgets)
+            outputs = output_items(raw.get("outputs", []), renderer.registry, prepared)
             listed = raw.get("outputs")
             raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)

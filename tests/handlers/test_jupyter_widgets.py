@@ -100,9 +100,9 @@ def test_without_saved_state_the_text_repr_shows_with_a_notice(notebook: dict[st
 def test_state_can_be_given_by_callers_of_the_adapters(notebook: dict[str, Any]) -> None:
     state = notebook["metadata"]["widgets"][WIDGET_STATE]
     outputs = notebook["cells"][1]["outputs"]
-    assert 'value="7"' in str(render(outputs, "jupyter", "o", widgets=state))
+    assert 'value="7"' in str(render(outputs, "jupyter", "o", widget_state=state))
     assert "saved no widget state" in str(render(outputs, "jupyter", "o"))
-    assert 'value="7"' in str(render({**notebook, "metadata": {}}, "notebook", "n", widgets=state))
+    assert 'value="7"' in str(render({**notebook, "metadata": {}}, "notebook", "n", widget_state=state))
 
 
 def test_unknown_model_falls_back_to_the_text_repr() -> None:
@@ -110,7 +110,7 @@ def test_unknown_model_falls_back_to_the_text_repr() -> None:
     html = str(Renderer().handle_all([(item[0], item[1], item[2])], "r"))
     assert "FancyPlotModel widget" in html and "it has no static view" in html
     html = str(render([{"output_type": "display_data", "data": {WIDGET_VIEW: {"model_id": "m"}, "text/plain": "Fancy()"}}],
-                      "jupyter", "o", widgets=saved(m=("FancyPlotModel", {}))))
+                      "jupyter", "o", widget_state=saved(m=("FancyPlotModel", {}))))
     assert "Shown instead: its text" in html and "Fancy()" in html
 
 
