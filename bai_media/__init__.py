@@ -10,22 +10,29 @@ from __future__ import annotations
 from .assets.tags import asset_tags
 from .items import BadItem, MediaItem
 from .limits import Limits
-from .registry import Registry
-from .renderer import BadData, RenderContext, Renderer, default_renderer, handle_all
+from .context import BadData, Context, Handler, Output
+from .registry import FALLBACK, Registry, RegistryError
+from .renderer import Renderer, default_renderer, handle_all
 from .result import MediaResult
+from .state import StateError
 from .sanitize import sanitize_html
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FALLBACK",
     "BadData",
     "BadItem",
+    "Context",
+    "Handler",
     "Limits",
     "MediaItem",
     "MediaResult",
+    "Output",
     "Registry",
-    "RenderContext",
+    "RegistryError",
     "Renderer",
+    "StateError",
     "__version__",
     "asset_tags",
     "default_renderer",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
+from .contrast import text_colors
 from .sanitize import LINK_REL, check_url
 
 _TOKEN = re.compile(
@@ -63,6 +64,10 @@ class Style(NamedTuple):
 
 
 PLAIN = Style()
+
+#: A finished line: runs of escaped text, each with its style. Text, not HTML: spans and links
+#: are made from it only when the terminal is shown.
+Line = tuple[tuple[Style, str], ...]
 
 _XTERM_LEVELS = (0, 95, 135, 175, 215, 255)
 
@@ -147,13 +152,18 @@ def _open_tag(style: Style) -> str:
     for kind, value in (("fg", fg), ("bg", bg)):
         if isinstance(value, int):
             classes.append(f"bai-ansi-{kind}-{value}")
-        elif isinstance(value, str):
-            inline.append(f"{'color' if kind == 'fg' else 'background-color'}: {value}")
+        elif isinstance(value, str) and kind == "bg":
+            inline.append(f"background-color: {value}")
     if style.inverse:
         if fg is None:
             classes.append("bai-ansi-fg-inverse")
         if bg is None:
             classes.append("bai-ansi-bg-inverse")
+    # Kernel colours are made readable on the background they are shown on, in both schemes.
+    text = text_colors(fg, bg, dim=style.dim, inverse=style.inverse)
+    if text is not None:
+        light, dark = text
+        inline.insert(0, f"color: {light}" if light == dark else f"color: light-dark({light}, {dark})")
     for flag in ("bold", "dim", "italic", "underline", "strike"):
         if getattr(style, flag):
             classes.append(f"bai-ansi-{flag}")
@@ -203,6 +213,21 @@ def render_runs(runs: list[tuple[Style, str]]) -> str:
     for style, text in merged:
         out.append(_render_run(style, text))
     return "".join(out)
+
+
+def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
+    """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
+    merged: list[tuple[Style, str]] = []
+    for style, text in runs:
+        if merged and merged[-1][0] == style:
+            merged[-1] = (style, merged[-1][1] + text)
+        elif text:
+            merged.append((style, text))
+    return tuple((style, str(escape(text))) for style, text in merged)
+
+
+def line_html(line: Line) -> str:
+    return "".join(_render_escaped_run(style, text) for style, text in line)
 
 
 def _render_escaped_run(style: Style, html: str) -> str:
@@ -310,9 +335,9 @@ class Terminal:
         self.budget = budget
         self.style = PLAIN
         self.line = _Line()
-        self.head: list[str] = []
+        self.head: list[Line] = []
         self.head_chars = 0
-        self.tail: deque[tuple[str, int]] = deque()
+        self.tail: deque[tuple[Line, int]] = deque()
         self.tail_chars = 0
         self.cut_chars = 0
         self._pending_escape = ""
@@ -374,7 +399,7 @@ class Terminal:
         pieces = _FAST_SPLIT.split(str(escape(region)))
         cache = _sgr_cache
         store = self._store
-        parts: list[str] = []
+        parts: list[tuple[Style, str]] = []
         run_text = ""
         run_style = style
         length = 0
@@ -387,7 +412,7 @@ class Terminal:
                 elif run_style == style:
                     run_text += text
                 else:
-                    parts.append(_render_escaped_run(run_style, run_text))
+                    parts.append((run_style, run_text))
                     run_text, run_style = text, style
                 length += len(text) if "&" not in text else len(html_unescape(text))
             if idx == last:
@@ -395,9 +420,9 @@ class Terminal:
             delim = pieces[idx + 1]
             if delim == "\n":
                 if run_text:
-                    parts.append(_render_escaped_run(run_style, run_text))
+                    parts.append((run_style, run_text))
                     run_text = ""
-                store("".join(parts), length + 1)
+                store(tuple(parts), length + 1)
                 parts = []
                 length = 0
             else:
@@ -450,16 +475,16 @@ class Terminal:
     def _flush_line(self, force: bool = False) -> None:
         if force and self.line.length == 0:
             return
-        self._store(render_runs(self.line.to_runs()), self.line.length + 1)
+        self._store(escaped_runs(self.line.to_runs()), self.line.length + 1)
         self.line = _Line()
 
-    def _store(self, html: str, size: int) -> None:
+    def _store(self, line: Line, size: int) -> None:
         """Keep a finished line in the head, or in the rolling tail once the head is full."""
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
-            self.head.append(html)
+            self.head.append(line)
             self.head_chars += size
         else:
-            self.tail.append((html, size))
+            self.tail.append((line, size))
             self.tail_chars += size
             while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
                 _, dropped = self.tail.popleft()
@@ -468,12 +493,12 @@ class Terminal:
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
-        parts = list(self.head)
+        parts = [line_html(line) for line in self.head]
         if self.cut_chars:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
-        parts.extend(html for html, _ in self.tail)
+        parts.extend(line_html(line) for line, _ in self.tail)
         pending = render_runs(self.line.to_runs()) if self.line.length else ""
         text = "\n".join(parts)
         if pending:
@@ -481,6 +506,106 @@ class Terminal:
         elif parts:
             text += "\n"
         return Markup(text)
+
+    def to_json(self) -> dict[str, Any]:
+        """The terminal as JSON: styles, plain text and the cursor; no HTML."""
+        return {
+            "budget": self.budget,
+            "style": _style_json(self.style),
+            "line": {"runs": [[_style_json(st), text] for st, text in self.line.to_runs()], "cursor": self.line.cursor},
+            "head": [_line_json(line) for line in self.head],
+            "tail": [_line_json(line) for line, _ in self.tail],
+            "cut_chars": self.cut_chars,
+            "pending_escape": self._pending_escape,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Terminal:
+        """A terminal from :meth:`to_json`, every value checked as if a kernel had sent it."""
+        budget = _count(data["budget"])
+        term = cls(max(budget, 1))
+        term.style = _style_from_json(data["style"])
+        runs = [(_style_from_json(st), _text(text)) for st, text in _pairs(data["line"]["runs"])]
+        term.line.runs = [run for run in runs if run[1]]
+        term.line.length = sum(len(text) for _, text in runs)
+        term.line.cursor = min(_count(data["line"]["cursor"]), term.line.length + term.budget)
+        for raw in _list(data["head"]):
+            line = _line_from_json(raw)
+            term.head.append(line)
+            term.head_chars += _line_size(line)
+        for raw in _list(data["tail"]):
+            line = _line_from_json(raw)
+            term.tail.append((line, _line_size(line)))
+            term.tail_chars += _line_size(line)
+        term.cut_chars = _count(data["cut_chars"])
+        pending = _text(data["pending_escape"])
+        term._pending_escape = pending if pending.startswith("\x1b") and len(pending) <= _MAX_PENDING_ESCAPE else ""
+        return term
+
+
+_HEX_COLOR = re.compile(r"#[0-9a-f]{6}")
+
+
+def _style_json(style: Style) -> list[Any]:
+    return list(style)
+
+
+def _colour(value: Any) -> int | str | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 15):
+        return value
+    if isinstance(value, str) and _HEX_COLOR.fullmatch(value):
+        return value
+    raise ValueError("a saved terminal colour is not 0-15 or #rrggbb")
+
+
+def _style_from_json(raw: Any) -> Style:
+    if not isinstance(raw, list) or len(raw) != len(Style._fields):
+        raise ValueError("a saved terminal style is malformed")
+    fg, bg, *flags, link = raw
+    if not all(isinstance(flag, bool) for flag in flags):
+        raise ValueError("a saved terminal style flag is not a boolean")
+    if link is not None:
+        checked = check_url(link) if isinstance(link, str) else None
+        link = checked if checked and checked.lower().startswith(("http://", "https://")) else None
+    bold, dim, italic, underline, inverse, strike = flags
+    return Style(_colour(fg), _colour(bg), bold, dim, italic, underline, inverse, strike, link)
+
+
+def _line_json(line: Line) -> list[list[Any]]:
+    return [[_style_json(style), html_unescape(text)] for style, text in line]
+
+
+def _line_from_json(raw: Any) -> Line:
+    return escaped_runs([(_style_from_json(st), _text(text)) for st, text in _pairs(raw)])
+
+
+def _line_size(line: Line) -> int:
+    return sum(len(html_unescape(text)) for _, text in line) + 1
+
+
+def _list(raw: Any) -> list[Any]:
+    if not isinstance(raw, list):
+        raise ValueError("expected a list")
+    return raw
+
+
+def _pairs(raw: Any) -> list[tuple[Any, Any]]:
+    pairs = _list(raw)
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in pairs):
+        raise ValueError("expected [style, text] pairs")
+    return [(pair[0], pair[1]) for pair in pairs]
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ValueError("expected text")
+    return raw
+
+
+def _count(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValueError("expected a non-negative integer")
+    return raw
 
 
 def ansi_to_html(text: str, budget: int = 524_288) -> Markup:

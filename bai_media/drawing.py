@@ -227,6 +227,98 @@ class CanvasState:
             self.order.insert(self.order.index(first_line) if first_line is not None else len(self.order), oid)
             self._record(Change(oid, "create"))
 
+    def to_json(self) -> dict[str, Any]:
+        """The canvas model as JSON (no SVG): restored by :meth:`from_json` without loss."""
+        return {
+            "cid": self.cid, "width": self.width, "height": self.height, "bg": self.bg, "fg": self.fg,
+            "objects": [[shape.oid, shape.kind, _props_json(shape.props), shape.fill_polygon]
+                        for shape in self.objects.values()],
+            "order": list(self.order), "animate": self.animate, "element_id": self.element_id,
+            "steps": [[_change_json(c) for c in step] for step in self.steps],
+            "group": None if self._group is None else [_change_json(c) for c in self._group],
+            "fill": None if self._fill is None else [self._fill[0], [list(p) for p in self._fill[1]]],
+            "next_internal": self._next_internal,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> CanvasState:
+        """A canvas from :meth:`to_json`; every value is checked as a command's would be."""
+        state = cls(_int(data["cid"]), number(data["width"], 1, MAX_CANVAS), number(data["height"], 1, MAX_CANVAS),
+                    color(data["bg"]), color(data["fg"]))
+        for oid, kind, props, fill_polygon in data["objects"]:
+            state.objects[_int(oid)] = Shape(_int(oid), _kind(kind), _props(kind, props), bool(fill_polygon))
+        state.order = [_int(oid) for oid in data["order"]]
+        if set(state.order) != set(state.objects) or len(state.order) != len(state.objects):
+            raise DrawingWarning("saved canvas order does not match its objects")
+        state.animate = bool(data["animate"])
+        element_id = data["element_id"]
+        state.element_id = element_id[:200] if isinstance(element_id, str) else None
+        state.steps = [[_change(c) for c in step] for step in data["steps"]]
+        state._group = None if data["group"] is None else [_change(c) for c in data["group"]]
+        fill = data["fill"]
+        state._fill = None if fill is None else (color(fill[0]), _points(fill[1]))
+        state._next_internal = min(_int(data["next_internal"]), -1)
+        return state
+
+
+_KIND_PROPS = {
+    "line": {"x1", "y1", "x2", "y2", "color"},
+    "circle": {"x", "y", "radius", "border", "fill", "angle"},
+    "rect": {"x", "y", "w", "h", "border", "fill", "angle"},
+    "triangle": {"x", "y", "w", "h", "border", "fill", "angle"},
+    "polygon": {"points", "fill"},
+}
+_NON_NEGATIVE = {"radius", "w", "h"}
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DrawingWarning(f"{str(value)[:20]!r} is not an integer")
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value not in _KIND_PROPS:
+        raise DrawingWarning(f"unknown shape {str(value)[:20]!r}")
+    return str(value)
+
+
+def _value(prop: str, value: Any) -> Any:
+    if prop in _COLOR_PROPS:
+        return color(value)
+    if prop == "points":
+        return _points(value)
+    return number(value, 0 if prop in _NON_NEGATIVE else -MAX_COORD)
+
+
+def _points(value: Any) -> list[tuple[float, float]]:
+    if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 for p in value):
+        raise DrawingWarning("points must be [x, y] pairs")
+    return [(number(x), number(y)) for x, y in value]
+
+
+def _props_json(props: dict[str, Any]) -> dict[str, Any]:
+    return {key: [list(p) for p in value] if key == "points" else value for key, value in props.items()}
+
+
+def _props(kind: str, raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict) or set(raw) != _KIND_PROPS[kind]:
+        raise DrawingWarning(f"saved {str(kind)[:20]} has the wrong properties")
+    return {key: _value(key, value) for key, value in raw.items()}
+
+
+def _change_json(change: Change) -> list[Any]:
+    return [change.oid, change.prop, change.old, change.new]
+
+
+def _change(raw: Any) -> Change:
+    oid, prop, old, new = raw
+    if prop == "create":
+        return Change(_int(oid), "create")
+    if not isinstance(prop, str) or prop == "points" or not any(prop in props for props in _KIND_PROPS.values()):
+        raise DrawingWarning(f"unknown property {str(prop)[:20]!r}")
+    return Change(_int(oid), prop, _value(prop, old), _value(prop, new))
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:

@@ -23,7 +23,7 @@ class Limits:
     drawing_steps: int = 2_000
     result_items: int = 10_000
     nesting: int = 8
-    widget_views: int = 1_000
+    item_parts: int = 2_000
     widget_depth: int = 24
     plotly_chars: int = 8_000_000
     plotly_strings: int = 200_000

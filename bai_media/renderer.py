@@ -1,7 +1,8 @@
 """The renderer: registry lookup, limits, error isolation and element ids.
 
-Handlers receive a :class:`RenderContext` and return the inner HTML of their item as ``Markup``;
-everything that can go wrong in them becomes a visible error fragment for that one item.
+Handlers receive a :class:`~bai_media.context.Context` and return the inner HTML of their item
+(``Markup``, or an :class:`~bai_media.context.Output` with classes and updates); everything that
+can go wrong in them becomes a visible error fragment for that one item.
 """
 
 from __future__ import annotations
@@ -9,30 +10,28 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from .context import BadData, Budget, Context, Output
+from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
-from .limits import Limits, Truncated, truncate
-from .registry import Registry
+from .limits import Limits
+from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .result import MediaResult, RenderedItem
 from .sanitize import ENGINES, Engine, sanitize_html
+from .state import RenderedItem, ResultData
 
 log = logging.getLogger("bai_media")
-
-T = TypeVar("T")
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
 
-
-class BadData(ValueError):
-    """Data of the wrong shape or content for its type; shown as an error fragment."""
+__all__ = ["BadData", "Renderer", "default_renderer", "handle_all", "page_css", "safe_id"]
 
 
 def safe_id(value: Any) -> str:
@@ -45,92 +44,15 @@ def css_token(value: str) -> str:
     return _CLASS_UNSAFE.sub("-", value.lower())[:40] or "unknown"
 
 
-class RenderContext:
-    """What a handler may use: limits, the sanitizer, templates and per-result state. No I/O."""
-
-    __slots__ = ("renderer", "result", "result_id", "index", "element_id", "continuing", "classes", "_state", "touched",
-                 "depth", "item_state", "_nested")
-
-    def __init__(
-        self,
-        renderer: Renderer,
-        result: MediaResult,
-        result_id: str,
-        index: int,
-        continuing: bool,
-        *,
-        parent: RenderContext | None = None,
-    ) -> None:
-        self.renderer = renderer
-        self.result = result
-        self.result_id = result_id
-        self.index = index
-        self.element_id = f"{safe_id(result_id)}-{index}"
-        self.continuing = continuing
-        self.classes: list[str] = []
-        self.touched: list[RenderedItem] = []
-        self.depth = 0 if parent is None else parent.depth + 1
-        #: Shared by an item and every item nested in it: budgets that nesting must not reset.
-        self.item_state: dict[str, Any] = {} if parent is None else parent.item_state
-        # Nested items keep their state apart from the result's, so they never continue its streams.
-        self._state = result.state(result_id).handlers if parent is None else self.item_state.setdefault("nested", {})
-        self._nested = 0
-
-    @property
-    def limits(self) -> Limits:
-        return self.renderer.limits
-
-    def sanitize(self, html: str) -> Markup:
-        return self.renderer.sanitize(html)
-
-    def render(self, template: str, /, **context: Any) -> Markup:
-        return Markup(self.renderer.env.get_template(template).render(**context))
-
-    def state(self, key: str, factory: Callable[[], T]) -> T:
-        """Per-result state for handlers whose items build on earlier ones (streams, canvases)."""
-        if key not in self._state:
-            self._state[key] = factory()
-        return self._state[key]  # type: ignore[no-any-return]
-
-    def text(self, data: Any) -> str:
-        """Data as text: str, UTF-8 bytes, or a Jupyter list of strings; anything else is bad."""
-        if isinstance(data, str):
-            return data
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            return bytes(data).decode("utf-8", errors="replace")
-        if isinstance(data, list) and all(isinstance(part, str) for part in data):
-            return "".join(data)
-        raise BadData(f"expected text, got {type(data).__name__}")
-
-    def truncate(self, text: str, limit: int | None = None) -> str | Truncated:
-        return truncate(text, self.limits.text_chars if limit is None else limit)
-
-    def render_item(self, item: MediaItem) -> Markup:
-        """Another item drawn inside this one through the normal pipeline (a bundle's fallback
-        image, an Output widget's outputs): same handlers, same error isolation, bounded depth.
-
-        """
-        if self.depth >= self.limits.nesting:
-            return self.renderer.error_fragment(f"items nested more than {self.limits.nesting} deep are not shown", item.type)
-        child = RenderContext(self.renderer, self.result, self.result_id, self.index, False, parent=self)
-        child.element_id = f"{self.element_id}.{self._nested}"
-        self._nested += 1
-        inner = self.renderer._run(item, self.renderer.registry.lookup(item.type), child)
-        classes = " ".join(["bai-media-" + css_token(item.family), *child.classes])
-        return self.render("nested.html", type=item.type, classes=classes, inner=inner)
-
-    def update(self, element_id: str, inner: Markup) -> None:
-        """Replace the content of an earlier item of this result (a canvas updated by a delta)."""
-        item = self.result.items.get(element_id)
-        if item is not None:
-            item.inner = inner
-            self.touched.append(item)
+def thousands(number: int) -> str:
+    return f"{number:,}"
 
 
 class Renderer:
     """Renders media items with a registry of handlers under one set of options.
 
-    Thread-safe: all mutable state lives in :class:`MediaResult` objects, one per caller.
+    Thread-safe: all mutable state lives in the results it renders into, one per caller.
+    ``plugins`` applies installed handler plug-ins: ``True`` for all, or their entry point names.
     """
 
     def __init__(
@@ -140,21 +62,22 @@ class Renderer:
         limits: Limits | None = None,
         template_dirs: Sequence[str | Path] = (),
         registry: Registry | None = None,
-        load_plugins: bool = True,
+        plugins: bool | Iterable[str] = False,
     ) -> None:
         if sanitizer not in ENGINES:
             raise ValueError(f"unknown sanitizer engine {sanitizer!r}; choose one of {', '.join(ENGINES)}")
         self.sanitizer: Engine = sanitizer
         self.limits = limits or Limits()
-        if registry is None:
-            from .handlers import default_registry
-
-            registry = default_registry()
-            if load_plugins:
-                registry.load_entry_points()
-        self.registry = registry
-        # User folders come first so a project can override any shipped template.
-        loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(templates_dir())])
+        self.registry = registry if registry is not None else default_registry()
+        if plugins:
+            self.registry.load_plugins(plugins)
+        # User folders come first so a project can override any shipped template; plug-in
+        # templates sit under their own prefix, so they cannot replace a built-in one.
+        loader = jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader([str(path) for path in template_dirs]),
+            jinja2.FileSystemLoader(str(templates_dir())),
+            jinja2.PrefixLoader(self.registry.templates),
+        ])
         self.env = jinja2.Environment(
             loader=loader,
             autoescape=True,
@@ -163,20 +86,23 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        self.env.filters["thousands"] = lambda n: f"{n:,}"
+        self.env.filters["thousands"] = thousands
         self._inline_css: Markup | None = None
 
     # -- public API ---------------------------------------------------------------------------
 
-    def handle_all(self, media: Any, result_id: Any, container: MediaResult | None = None) -> Markup:
+    def handle_all(self, media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
         """Render ``media`` into ``container`` (a new one if None) and return the container's HTML."""
-        result = container if container is not None else MediaResult(str(result_id), self)
+        result = container if container is not None else ResultData(str(result_id))
         self.render_into(result, media, str(result_id), append=False)
-        return Markup(result.__html__())
+        return self.render_container(result)
 
     def sanitize(self, html: str) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
         return sanitize_html(html, self.sanitizer)
+
+    def render_template(self, name: str, /, **context: Any) -> Markup:
+        return Markup(self.env.get_template(name).render(**context))
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
@@ -186,14 +112,16 @@ class Renderer:
             head = self._inline_css
         return self.env.get_template("page.html").render(title=title, body=body, head=head)
 
-    # -- machinery used by MediaResult --------------------------------------------------------
+    def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
+        """Render ``media`` into ``result``; returns the elements that changed, wrapped."""
+        changed = self.render_into(result, media, result_id, append=append)
+        return Markup("").join(self.wrap(item) for item in changed)
 
-    def render_into(self, result: MediaResult, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
+    def render_into(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
         """Render ``media`` into ``result``; returns the items whose elements changed."""
         state = result.state(result_id)
         if not append:
-            state.handlers.clear()
-            state.last_type = None
+            state.reset()
         index = state.next_index if append else 0
         changed: dict[str, RenderedItem] = {}
         items = self._items(media)
@@ -213,26 +141,35 @@ class Renderer:
         state.next_index = max(state.next_index, index) if not append else index
         return list(changed.values())
 
-    def _render_one(self, result: MediaResult, result_id: str, raw: Any, index: int, append: bool) -> tuple[RenderedItem, list[RenderedItem]]:
+    def _render_one(self, result: ResultData, result_id: str, raw: Any, index: int, append: bool) -> tuple[RenderedItem, list[RenderedItem]]:
         """One item into its element; a stream continuing the previous element reuses its index."""
         state = result.state(result_id)
         item, error = self._coerce(raw)
         entry = self.registry.lookup(item.type) if item is not None else None
-        continuing = bool(append and item is not None and entry is not None and entry.continues
-                          and index > 0 and state.last_type == item.type)
-        ctx = RenderContext(self, result, result_id, index - 1 if continuing else index, continuing)
-        inner = error if error is not None else self._run(item, entry, ctx)  # type: ignore[arg-type]
+        # Only the element rendered last can continue: after render() replaced item 0 of a
+        # longer result, an extend() starts a new element rather than writing into item 1.
+        continuing = bool(append and item is not None and entry is not None and entry.continues and index > 0
+                          and state.last_type == item.type and state.last_index == index - 1)
+        position = index - 1 if continuing else index
+        element_id = f"{safe_id(result_id)}-{position}"
+        extra: tuple[str, ...] = ()
+        touched: list[RenderedItem] = []
+        if item is None:
+            inner = error or Markup("")
+        else:
+            inner, extra, touched = self._run(item, entry, result, result_id, position, element_id, continuing)
         mtype = item.type if item is not None else "invalid"
-        classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *ctx.classes])
-        rendered = RenderedItem(ctx.element_id, mtype, classes, inner, result_id, ctx.index)
+        classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *map(css_token, extra)])
+        rendered = RenderedItem(element_id, mtype, classes, inner, result_id, position)
         result.store(rendered)
         state.last_type = mtype
-        return rendered, ctx.touched
+        state.last_index = position
+        return rendered, touched
 
     def wrap(self, item: RenderedItem) -> Markup:
         return Markup(self.env.get_template("item.html").render(item=item))
 
-    def render_container(self, result: MediaResult) -> Markup:
+    def render_container(self, result: ResultData) -> Markup:
         return Markup(self.env.get_template("container.html").render(
             result_id=result.result_id, items=Markup("").join(self.wrap(i) for i in result.items.values())
         ))
@@ -259,20 +196,80 @@ class Renderer:
         except BadItem as exc:
             return None, self.error_fragment(str(exc))
 
-    def _run(self, item: MediaItem, entry: Any, ctx: RenderContext) -> Markup:
-        handler = entry.handler if entry is not None else self.registry.fallback
+    def _run(self, item: MediaItem, entry: Entry | None, result: ResultData, result_id: str, index: int,
+             element_id: str, continuing: bool) -> tuple[Markup, tuple[str, ...], list[RenderedItem]]:
+        """Call the handler; returns its HTML, extra classes and the earlier items it updated."""
+        entry = entry if entry is not None else self.registry.fallback
         try:
-            if handler is None:
+            if entry is None:
                 raise BadData(f"no handler for {item.type}")
-            html = handler(item, ctx)
+            state = result.state(result_id).get(entry.state) if entry.state is not None else None
+            ctx: Context[Any] = Context(self, result_id=result_id, index=index, element_id=element_id,
+                                        continuing=continuing, state=state, exists=result.items.__contains__,
+                                        budget=Budget(self.limits.item_parts), nested=self._render_nested)
+            out = entry.handler(item, ctx)
+            html = out.html if isinstance(out, Output) else out
             if not isinstance(html, Markup):
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
-            return html
+            if not isinstance(out, Output):
+                return html, (), []
+            return html, self._classes(out.classes), self._apply(result, result_id, out.updates)
         except BadData as exc:
-            return self.error_fragment(str(exc), item.type)
+            return self.error_fragment(str(exc), item.type), (), []
         except Exception as exc:
-            log.exception("bai-media: handler for %r failed on item %s", item.type, ctx.element_id)
-            return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type)
+            log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
+            return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), []
+
+    def _render_nested(self, item: MediaItem, parent: Context[Any]) -> Markup:
+        """An item drawn inside another (see :meth:`Context.render_item`), wrapped without an id."""
+        if parent.depth >= self.limits.nesting:
+            return self.error_fragment(f"items nested more than {self.limits.nesting} deep are not shown", item.type)
+        if not parent.budget.take():
+            return self.error_fragment(f"not shown: one output draws at most {self.limits.item_parts:,} parts", item.type)
+        entry = self.registry.lookup(item.type) or self.registry.fallback
+        element_id = f"{parent.element_id}.{parent.budget.used}"
+        classes: tuple[str, ...] = ()
+        try:
+            if entry is None:
+                raise BadData(f"no handler for {item.type}")
+            ctx: Context[Any] = Context(self, result_id=parent.result_id, index=parent.index, element_id=element_id,
+                                        continuing=False, state=entry.state() if entry.state is not None else None,
+                                        exists=lambda _: False, depth=parent.depth + 1, budget=parent.budget,
+                                        nested=self._render_nested)
+            out = entry.handler(item, ctx)
+            html = out.html if isinstance(out, Output) else out
+            if not isinstance(html, Markup):
+                raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
+            if isinstance(out, Output):
+                if out.updates:
+                    raise TypeError("a nested item cannot update other elements")
+                classes = self._classes(out.classes)
+        except BadData as exc:
+            html = self.error_fragment(str(exc), item.type)
+        except Exception as exc:
+            log.exception("bai-media: handler for %r failed on nested item %s", item.type, element_id)
+            html = self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type)
+        names = " ".join(["bai-media-" + css_token(item.family), *map(css_token, classes)])
+        return self.render_template("nested.html", type=item.type, classes=names, inner=html)
+
+    @staticmethod
+    def _classes(classes: Any) -> tuple[str, ...]:
+        if not isinstance(classes, (tuple, list)) or not all(isinstance(c, str) for c in classes):
+            raise TypeError("Output.classes must be a tuple of strings")
+        return tuple(classes)
+
+    @staticmethod
+    def _apply(result: ResultData, result_id: str, updates: Mapping[str, Markup]) -> list[RenderedItem]:
+        """Replace the inner HTML of earlier elements of this result id; others are left alone."""
+        if not all(isinstance(inner, Markup) for inner in updates.values()):
+            raise TypeError("Output.updates must map element ids to Markup")
+        touched: list[RenderedItem] = []
+        for element_id, inner in updates.items():
+            target = result.items.get(element_id)
+            if target is not None and target.result_id == result_id:
+                target.inner = inner
+                touched.append(target)
+        return touched
 
 
 #: The stylesheets every page needs, in cascade order.
@@ -301,6 +298,6 @@ def default_renderer() -> Renderer:
     return _default
 
 
-def handle_all(media: Any, result_id: Any, container: MediaResult | None = None) -> Markup:
+def handle_all(media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
     """Render kernel media items into one sanitized HTML fragment. Never raises on bad data."""
     return default_renderer().handle_all(media, result_id, container)

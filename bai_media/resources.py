@@ -1,7 +1,7 @@
-"""Where the shipped ``templates/`` and ``static/`` folders are.
+"""Where the shipped ``templates/``, ``static/`` and examples folders are.
 
-In a built wheel they sit inside the package; in a source checkout (or an editable install)
-they sit at the top of the repository, next to the package.
+The project keeps them at the top of the repository (the layout every checkout and editable
+install sees); a built wheel carries them inside the package. One cached lookup finds either.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def resource_dir(name: str) -> Path:
-    """The ``templates`` or ``static`` folder, wherever this copy of bai-media was installed."""
+    """The ``templates``, ``static`` or ``examples`` folder, wherever bai-media was installed."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate

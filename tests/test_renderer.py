@@ -9,7 +9,7 @@ import pytest
 from markupsafe import Markup
 
 from bai_media import MediaItem, MediaResult, Registry, Renderer, handle_all
-from bai_media.renderer import RenderContext
+from bai_media.context import Context
 
 ITEMS = [("text/plain", "hello"), ("text/html", "<b>bold</b>"), ("stdout", "out\n")]
 
@@ -73,10 +73,10 @@ def test_hostile_type_strings_are_escaped_everywhere() -> None:
 
 
 def test_handler_exceptions_are_isolated_and_logged(caplog: pytest.LogCaptureFixture) -> None:
-    def broken(item: MediaItem, ctx: RenderContext) -> Markup:
+    def broken(item: MediaItem, ctx: Context[None]) -> Markup:
         raise RuntimeError("boom with <secret>")
 
-    renderer = Renderer(load_plugins=False)
+    renderer = Renderer()
     renderer.registry.register("application/x-broken", broken)
     with caplog.at_level(logging.ERROR, logger="bai_media"):
         html = renderer.handle_all([("application/x-broken", 1), ("text/plain", "still here")], "r")
@@ -86,7 +86,7 @@ def test_handler_exceptions_are_isolated_and_logged(caplog: pytest.LogCaptureFix
 
 
 def test_a_handler_returning_plain_str_is_refused() -> None:
-    renderer = Renderer(load_plugins=False)
+    renderer = Renderer()
     renderer.registry.register("application/x-str", lambda item, ctx: "<b>unsafe</b>")  # type: ignore[arg-type,return-value]
     html = renderer.handle_all([("application/x-str", "")], "r")
     assert "<b>unsafe</b>" not in html and "bai-media-error" in html
@@ -171,7 +171,9 @@ def test_plugins_register_through_entry_points(monkeypatch: pytest.MonkeyPatch) 
             return lambda reg: reg.register("application/x-demo", lambda item, ctx: Markup("<i>demo</i>"))
 
     monkeypatch.setattr(registry_module, "entry_points", lambda group: [EntryPoint()] if group == "bai_media.handlers" else [])
-    assert "<i>demo</i>" in Renderer().handle_all([("application/x-demo", "")], "r")
+    assert "<i>demo</i>" not in Renderer().handle_all([("application/x-demo", "")], "r")  # only when asked
+    assert "<i>demo</i>" in Renderer(plugins=True).handle_all([("application/x-demo", "")], "r")
+    assert "<i>demo</i>" in Renderer(plugins=["demo"]).handle_all([("application/x-demo", "")], "r")
 
 
 def test_items_beyond_the_result_limit_become_one_notice() -> None:

@@ -22,20 +22,20 @@ class RunSession:
     def __init__(self, run_id: Any, renderer: Renderer | None = None) -> None:
         self.renderer = renderer or default_renderer()
         self.run_id = str(run_id)
-        self.result = MediaResult(self.run_id, self.renderer)
-        self.status = MediaResult(f"{self.run_id}-status", self.renderer)
+        self.result = MediaResult(self.run_id)
+        self.status = MediaResult(f"{self.run_id}-status")
 
     def push(self, items: Iterable[Any], status: MediaItem | None = None) -> Markup:
         """Append items and set the status; returns the changed elements (for in-place updates)."""
-        changed = self.result.extend(list(items))
+        changed = self.result.extend(list(items), renderer=self.renderer)
         if status is not None:
-            changed += self.status.render([status])
+            changed += self.status.render([status], renderer=self.renderer)
         return changed
 
     def __html__(self) -> str:
         return str(self.renderer.env.get_template("run.html").render(
-            run_id=self.run_id, items=Markup(self.result.__html__()),
-            status=Markup(self.status.__html__()) if self.status.items else None))
+            run_id=self.run_id, items=self.result.html(self.renderer),
+            status=self.status.html(self.renderer) if self.status.items else None))
 
     def __str__(self) -> str:
         return self.__html__()

@@ -19,9 +19,25 @@ from ..datauri import to_data_uri
 from ..drawing import EASE_OUT_QUAD, STEP_MS, CanvasState, DrawingWarning, Shape, _n, rgba, timeline
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 
 MAX_WARNINGS = 20
+MAX_CANVASES = 64
+
+
+class DrawingState:
+    """The canvases of one result by canvas id: later deltas draw on them."""
+
+    def __init__(self, canvases: dict[int, CanvasState] | None = None) -> None:
+        self.canvases = canvases if canvases is not None else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"canvases": [state.to_json() for state in self.canvases.values()]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> DrawingState:
+        canvases = [CanvasState.from_json(raw) for raw in data["canvases"][:MAX_CANVASES]]
+        return cls({state.cid: state for state in canvases})
 
 
 def decode_commands(data: Any, max_bytes: int, max_commands: int) -> list[Any]:
@@ -122,15 +138,15 @@ def compose(state: CanvasState, animated: bool = True, max_objects: int | None =
     return drawn, total
 
 
-def svg_for(state: CanvasState, ctx: RenderContext, animated: bool = True) -> str:
+def svg_for(state: CanvasState, ctx: Context[DrawingState], animated: bool = True) -> str:
     drawn, total = compose(state, animated, ctx.limits.drawing_objects)
     return str(ctx.render("handlers/drawing.svg", state=state, drawn=drawn, total=round(total),
                           ease=EASE_OUT_QUAD, bg=rgba(state.bg)))
 
 
-def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_drawing(item: MediaItem, ctx: Context[DrawingState]) -> Output:
     commands = decode_commands(item.data, ctx.limits.drawing_bytes, ctx.limits.drawing_commands)
-    canvases: dict[int, CanvasState] = ctx.state("canvases", dict)
+    canvases = ctx.state.canvases
     touched: dict[int, CanvasState] = {}
     warnings: list[str] = []
     for number, cmd in enumerate(commands):
@@ -140,7 +156,7 @@ def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
         cid = cmd[0]
         state = canvases.get(cid)
         if state is None:
-            if len(canvases) >= 64:
+            if len(canvases) >= MAX_CANVASES:
                 warnings.append(f"command {number}: too many canvases")
                 continue
             state = canvases[cid] = CanvasState(cid)
@@ -152,6 +168,7 @@ def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
         except DrawingWarning as exc:
             warnings.append(f"command {number}: {exc}")
     own: list[Markup] = []
+    updates: dict[str, Markup] = {}
     for state in touched.values():
         if len(state.order) > ctx.limits.drawing_objects:
             warnings.append(f"canvas {state.cid}: {len(state.order):,} objects; only the last {ctx.limits.drawing_objects:,} are drawn")
@@ -163,16 +180,15 @@ def render_drawing(item: MediaItem, ctx: RenderContext) -> Markup:
         static = to_data_uri("image/svg+xml", svg_for(state, ctx, animated=False).encode()) if animated else None
         src = to_data_uri("image/svg+xml", svg_for(state, ctx, animated).encode())
         inner = ctx.render("handlers/drawing.html", src=src, static_src=static, state=state)
-        if state.element_id is None or state.element_id == ctx.element_id or state.element_id not in ctx.result.items:
+        if state.element_id is None or state.element_id == ctx.element_id or not ctx.has_element(state.element_id):
             state.element_id = ctx.element_id
             own.append(inner)
         else:
-            ctx.update(state.element_id, inner)
-    if not own:
-        ctx.classes.append("bai-media-drawing-delta")
-    return ctx.render("handlers/drawing_item.html", canvases=own, warnings=warnings[:MAX_WARNINGS],
+            updates[state.element_id] = inner
+    html = ctx.render("handlers/drawing_item.html", canvases=own, warnings=warnings[:MAX_WARNINGS],
                       more=max(0, len(warnings) - MAX_WARNINGS), delta=not own)
+    return Output(html, classes=() if own else ("bai-media-drawing-delta",), updates=updates)
 
 
 def register(registry: Registry) -> None:
-    registry.register("application/x-sorna-drawing", render_drawing, rank=60)
+    registry.register("application/x-sorna-drawing", render_drawing, rank=60, state=DrawingState)

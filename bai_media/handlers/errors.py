@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from markupsafe import Markup
 
 from ..ansi import Terminal
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 
 ERROR_TYPE = "application/vnd.jupyter.error"
 
 
-def render_error(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_error(item: MediaItem, ctx: Context[None]) -> Output:
     data = item.data
     if not isinstance(data, Mapping):
         raise BadData(f"an error output must be a mapping with ename/evalue/traceback, got {type(data).__name__}")
@@ -26,8 +25,8 @@ def render_error(item: MediaItem, ctx: RenderContext) -> Markup:
     lines = [line if isinstance(line, str) else repr(line) for line in traceback]
     term = Terminal(ctx.limits.text_chars)
     term.feed("\n".join(lines))
-    ctx.classes.append("bai-media-stderr")
-    return ctx.render("handlers/error_output.html", ename=ename, evalue=evalue, traceback=term.html() if lines else None)
+    html = ctx.render("handlers/error_output.html", ename=ename, evalue=evalue, traceback=term.html() if lines else None)
+    return Output(html, classes=("bai-media-stderr",))
 
 
 def register(registry: Registry) -> None:

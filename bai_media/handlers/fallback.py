@@ -12,8 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..items import INVALID_TYPE, MediaItem
-from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..registry import FALLBACK, Registry
+from ..context import BadData, Context
 
 
 def data_size(data: Any) -> str:
@@ -54,7 +54,7 @@ def stand_in(item: MediaItem) -> MediaItem | None:
     return None
 
 
-def substitute(item: MediaItem, ctx: RenderContext, name: str, reason: str, *, own_data: bool = False) -> Markup:
+def substitute(item: MediaItem, ctx: Context[Any], name: str, reason: str, *, own_data: bool = False) -> Markup:
     """A notice naming the type and why it is not drawn, above the bundle's image or text.
 
     With ``own_data`` and no stand-in, the item's own data is shown as text or a JSON tree.
@@ -72,28 +72,28 @@ def substitute(item: MediaItem, ctx: RenderContext, name: str, reason: str, *, o
     )
 
 
-def render_client_drawn(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_client_drawn(item: MediaItem, ctx: Context[None]) -> Markup:
     name = CLIENT_DRAWN[item.type]
     loader = name.endswith("loader")
     reason = "its script is not run on this page" if loader else "it needs its JavaScript library, which is not run here"
     return substitute(item, ctx, name, reason, own_data=not loader)
 
 
-def render_unknown(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_unknown(item: MediaItem, ctx: Context[None]) -> Markup:
     return ctx.render("handlers/unknown.html", type=item.type[:200], size=data_size(item.data))
 
 
-def render_invalid(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_invalid(item: MediaItem, ctx: Context[None]) -> Markup:
     raise BadData(str(item.data)[:500])
 
 
-def render_script(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_script(item: MediaItem, ctx: Context[None]) -> Markup:
     """Kernel JavaScript is never run on the server-rendered page; say so quietly."""
     return ctx.render("handlers/script.html", type=item.type, size=data_size(item.data))
 
 
 def register(registry: Registry) -> None:
-    registry.fallback = render_unknown
+    registry.register(FALLBACK, render_unknown)
     registry.register(INVALID_TYPE, render_invalid, rank=0, safe=False)
     for mtype in ("application/javascript", "text/javascript", "application/x-javascript", "application/ecmascript"):
         registry.register(mtype, render_script, rank=0, safe=False)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..datauri import to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context
 
 LANE = 50
 ROW = 30
@@ -69,7 +69,7 @@ def layout(commits: list[Any]) -> tuple[list[Commit], list[Edge], int, int]:
     return dots, edges, min(width, 4000), height
 
 
-def render_gitgraph(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_gitgraph(item: MediaItem, ctx: Context[None]) -> Markup:
     data = item.data
     if isinstance(data, (str, bytes)):
         try:

@@ -6,13 +6,12 @@ import io
 import math
 from typing import Any
 
-from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 
 from ..datauri import DataError, decode, to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 
 #: Declared type -> Pillow format name. BMP is converted to PNG (smaller, universally shown).
 FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP", "image/bmp": "BMP"}
@@ -45,7 +44,7 @@ def alt_text(item: MediaItem, default: str) -> str:
     return alt[:500] if isinstance(alt, str) and alt.strip() else default
 
 
-def render_image(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_image(item: MediaItem, ctx: Context[None]) -> Output:
     expected = FORMATS[item.type]
     try:
         decoded = decode(item.data, ctx.limits.image_bytes)
@@ -76,15 +75,14 @@ def render_image(item: MediaItem, ctx: RenderContext) -> Markup:
     elif want_h and not want_w:
         want_w = max(1, round(width * want_h / height))
     background = metadata_value(item, "needs_background")
-    if background in ("light", "dark"):
-        ctx.classes.append(f"bai-media-needs-{background}")
-    return ctx.render(
+    html = ctx.render(
         "handlers/image.html",
         src=to_data_uri(mime, payload),
         width=want_w or width,
         height=want_h or height,
         alt=alt_text(item, f"{expected} image output"),
     )
+    return Output(html, classes=(f"bai-media-needs-{background}",) if background in ("light", "dark") else ())
 
 
 def register(registry: Registry) -> None:

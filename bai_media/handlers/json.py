@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context
 
 
 @dataclass(slots=True)
@@ -63,7 +63,7 @@ def build(value: Any, key: str | None, depth: int, max_depth: int, budget: _Budg
     return Node(key, kind, text)
 
 
-def render_json(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_json(item: MediaItem, ctx: Context[None]) -> Markup:
     data = item.data
     if isinstance(data, (str, bytes, bytearray)):
         text = ctx.text(data)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import RenderContext
+from ..context import Context, Output
 from .fallback import substitute
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -35,12 +35,11 @@ OPTIONS = 1_000
 
 
 class _Walk:
-    """One drawing of a model graph: the models, the views left in the budget, the current path."""
+    """One drawing of a model graph: the models and the current path (for cycles and depth)."""
 
-    def __init__(self, ctx: RenderContext, models: Mapping[str, Any]) -> None:
+    def __init__(self, ctx: Context[None], models: Mapping[str, Any]) -> None:
         self.ctx = ctx
         self.models = models
-        self.budget: list[int] = ctx.item_state.setdefault("widget-views", [ctx.limits.widget_views])
         self.path: list[str] = []
 
     def notice(self, message: str) -> Markup:
@@ -61,8 +60,6 @@ class _Walk:
             return self.notice("a widget that contains itself (not drawn again)")
         if len(self.path) >= self.ctx.limits.widget_depth:
             return self.notice(f"widgets nested more than {self.ctx.limits.widget_depth} deep are not shown")
-        if self.budget[0] <= 0:
-            return self.notice(f"more widgets not shown: an output draws at most {self.ctx.limits.widget_views:,}")
         found = self.model(model_id)
         if found is None:
             return self.notice("a widget whose state was not saved")
@@ -70,7 +67,8 @@ class _Walk:
         draw = VIEWS.get(name)
         if draw is None:
             return self.notice(f"a {name or 'nameless'} widget, which has no static view")
-        self.budget[0] -= 1
+        if not self.ctx.budget.take():  # shared with Output widgets' nested items: nesting cannot multiply it
+            return self.notice(f"more widgets: one output draws at most {self.ctx.limits.item_parts:,} parts")
         self.path.append(model_id)
         try:
             return draw(self, state, model)
@@ -196,7 +194,7 @@ def _image(walk: _Walk, state: Mapping[str, Any], model: Mapping[str, Any]) -> M
 
 def _children(walk: _Walk, state: Mapping[str, Any]) -> list[Markup]:
     children = state.get("children")
-    return [walk.draw(child) for child in children[: walk.ctx.limits.widget_views]] if isinstance(children, list) else []
+    return [walk.draw(child) for child in children[: walk.ctx.limits.item_parts]] if isinstance(children, list) else []
 
 
 def _titles(state: Mapping[str, Any], count: int) -> list[str]:
@@ -227,7 +225,7 @@ def _output(walk: _Walk, state: Mapping[str, Any], model: Mapping[str, Any]) -> 
     items = outputs if isinstance(outputs, list) else []
     # The Jupyter adapter turns the saved nbformat outputs into media items (see formats/jupyter.py).
     drawn = []
-    for raw in items[: walk.ctx.limits.widget_views]:
+    for raw in items[: walk.ctx.limits.item_parts]:
         try:
             drawn.append(walk.ctx.render_item(MediaItem.coerce(raw)))
         except ValueError:
@@ -261,7 +259,7 @@ def saved_models(item: MediaItem) -> Mapping[str, Any] | None:
     return models if isinstance(models, Mapping) else None
 
 
-def render_widget(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_widget(item: MediaItem, ctx: Context[None]) -> Markup | Output:
     view = item.data
     model_id = view.get("model_id") if isinstance(view, Mapping) else None
     models = saved_models(item)
@@ -272,8 +270,7 @@ def render_widget(item: MediaItem, ctx: RenderContext) -> Markup:
         return substitute(item, ctx, "Jupyter widget", why)
     if found[0] not in VIEWS:
         return substitute(item, ctx, f"{found[0] or 'A'} widget", "it has no static view")
-    ctx.classes.append("bai-media-widget")
-    return walk.draw(model_id)
+    return Output(walk.draw(model_id), classes=("bai-media-widget",))
 
 
 def register(registry: Registry) -> None:

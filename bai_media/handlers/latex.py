@@ -10,10 +10,10 @@ from markupsafe import Markup
 from ..items import MediaItem
 from ..mathml import MATH_SPANS, MathError, span_tex, tex_to_mathml
 from ..registry import Registry
-from ..renderer import RenderContext
+from ..context import Context
 
 
-def render_tex(tex: str, display: bool, ctx: RenderContext) -> Markup:
+def render_tex(tex: str, display: bool, ctx: Context[None]) -> Markup:
     """One expression as MathML, or its escaped source marked as unrendered."""
     try:
         return ctx.render("handlers/math.html", mathml=tex_to_mathml(tex, display), display=display)
@@ -21,7 +21,7 @@ def render_tex(tex: str, display: bool, ctx: RenderContext) -> Markup:
         return ctx.render("handlers/math_source.html", source=tex, reason=str(exc)[:200], display=display)
 
 
-def render_latex(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_latex(item: MediaItem, ctx: Context[None]) -> Markup:
     text = ctx.text(item.data).strip()
     if len(text) > ctx.limits.text_chars:
         return render_tex(text[:2000] + "…", True, ctx)

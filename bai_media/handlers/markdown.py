@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..items import MediaItem
 from ..mathml import MATH_SPANS, span_tex
 from ..registry import Registry
-from ..renderer import RenderContext
+from ..context import Context
 from .latex import render_tex
 
 # What Jupyter's GFM-style markdown supports; footnotes, abbr and def_list are not part of it.
@@ -60,9 +60,10 @@ def _protect_math(text: str, token: str) -> tuple[str, list[tuple[str, bool]]]:
     return "".join(out), spans
 
 
-def render_markdown(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_markdown(item: MediaItem, ctx: Context[None]) -> Markup:
     fitted = ctx.truncate(ctx.text(item.data))
-    source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut)
+    # Only the head is shown (a tail cut mid-block would render as garbage), so it counts as hidden.
+    source, cut = (fitted, 0) if isinstance(fitted, str) else (fitted.head, fitted.cut + len(fitted.tail))
     token = "BAIMATH" + secrets.token_hex(6).upper()
     protected, spans = _protect_math(source, token)
     html = _converter().reset().convert(protected)

@@ -7,14 +7,14 @@ from markupsafe import Markup
 from ..datauri import DataError, decode, to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context
 
 AUDIO = {"audio/ogg", "audio/mpeg", "audio/mp3", "audio/wav", "audio/x-wav", "audio/wave", "audio/webm",
          "audio/flac", "audio/aac", "audio/mp4", "audio/opus"}
 VIDEO = {"video/mp4", "video/webm", "video/ogg"}
 
 
-def render_media(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_media(item: MediaItem, ctx: Context[None]) -> Markup:
     if item.type not in AUDIO | VIDEO:
         raise BadData(f"{item.type[:60]} is not an audio or video type shown here")
     try:

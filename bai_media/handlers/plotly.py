@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 from ..sanitize import check_url
 from .fallback import stand_in
 
@@ -95,7 +95,7 @@ class _Cleaner:
         return None
 
 
-def parse_figure(item: MediaItem, ctx: RenderContext) -> Mapping[str, Any]:
+def parse_figure(item: MediaItem, ctx: Context[None]) -> Mapping[str, Any]:
     data = item.data
     if isinstance(data, (str, bytes)):
         text = ctx.text(data)
@@ -110,7 +110,7 @@ def parse_figure(item: MediaItem, ctx: RenderContext) -> Mapping[str, Any]:
     return data
 
 
-def render_plotly(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_plotly(item: MediaItem, ctx: Context[None]) -> Output:
     figure = parse_figure(item, ctx)
     traces = [t for t in figure.get("data", []) if isinstance(t, Mapping)]
     kinds = [str(t.get("type") or "scatter")[:40] for t in traces]
@@ -125,8 +125,7 @@ def render_plotly(item: MediaItem, ctx: RenderContext) -> Markup:
         except (BadData, RecursionError) as exc:
             why_static = str(exc) if isinstance(exc, BadData) else "the figure is nested too deeply"
     image = stand_in(item)
-    ctx.classes.append("bai-media-plotly-item")
-    return ctx.render(
+    return Output(ctx.render(
         "handlers/plotly.html",
         figure=payload,
         why_static=why_static,
@@ -135,7 +134,7 @@ def render_plotly(item: MediaItem, ctx: RenderContext) -> Markup:
         title=plain_text((figure.get("layout") or {}).get("title") if isinstance(figure.get("layout"), Mapping) else None),
         traces=[(kind, plain_text(t.get("name"), 100)) for kind, t in zip(kinds, traces)][:SUMMARY_TRACES],
         more=max(0, len(traces) - SUMMARY_TRACES),
-    )
+    ), classes=("bai-media-plotly-item",))
 
 
 def register(registry: Registry) -> None:

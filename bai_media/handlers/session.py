@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 from ..sanitize import check_url
 
 STATUS = "application/vnd.bai-media.status+json"
@@ -39,7 +39,7 @@ STATUS_TEXT = {
 }
 
 
-def render_status(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_status(item: MediaItem, ctx: Context[None]) -> Output:
     data = item.data
     if not isinstance(data, Mapping):
         raise BadData("a status must be a mapping")
@@ -52,26 +52,26 @@ def render_status(item: MediaItem, ctx: RenderContext) -> Markup:
         kind = "error"
     raw_options = data.get("options")
     options: Mapping[str, Any] = raw_options if isinstance(raw_options, Mapping) else {}
-    ctx.classes.append(f"bai-media-status-{kind}")
-    return ctx.render(
+    html = ctx.render(
         "handlers/status.html", status=status, words=words, kind=kind, exit_code=exit_code,
         message=str(data.get("msg") or "")[:2000], prompt=str(data.get("prompt") or "")[:2000],
         password=bool(options.get("is_password")) if status == "waiting-input" else False,
     )
+    return Output(html, classes=(f"bai-media-status-{kind}",))
 
 
-def render_log(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_log(item: MediaItem, ctx: Context[None]) -> Output:
     data = item.data
     if not isinstance(data, (list, tuple)) or len(data) != 4:
         raise BadData("a log record must be [level, time, logger, message]")
     level, when, logger, message = (str(part) if part is not None else "" for part in data)
     level = level.lower() if level.lower() in LEVELS else "info"
-    ctx.classes.append(f"bai-media-log-{level}")
-    return ctx.render("handlers/log.html", level=level, when=when[:40], logger=logger[:200],
+    html = ctx.render("handlers/log.html", level=level, when=when[:40], logger=logger[:200],
                       message=message[: ctx.limits.text_chars])
+    return Output(html, classes=(f"bai-media-log-{level}",))
 
 
-def render_files(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_files(item: MediaItem, ctx: Context[None]) -> Markup:
     data = item.data
     if not isinstance(data, list):
         raise BadData("files must be a list of {name, url}")
@@ -87,7 +87,7 @@ def render_files(item: MediaItem, ctx: RenderContext) -> Markup:
     return ctx.render("handlers/files.html", files=files)
 
 
-def render_completion(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_completion(item: MediaItem, ctx: Context[None]) -> Markup:
     data = item.data
     options = [str(x)[:200] for x in data[:200]] if isinstance(data, list) else []
     return ctx.render("handlers/completion.html", options=options)

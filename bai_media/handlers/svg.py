@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..datauri import DataError, decode, to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context
 from .images import alt_text, dimension, metadata_value
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -61,7 +61,7 @@ def clean_svg(text: str) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def svg_text(item: MediaItem, ctx: RenderContext) -> str:
+def svg_text(item: MediaItem, ctx: Context[None]) -> str:
     data = item.data
     if isinstance(data, str) and data.lstrip()[:5] == "data:":
         if data[:40].lower().partition(",")[0].endswith(";base64"):
@@ -78,7 +78,7 @@ def svg_text(item: MediaItem, ctx: RenderContext) -> str:
     return text
 
 
-def render_svg(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_svg(item: MediaItem, ctx: Context[None]) -> Markup:
     cleaned = clean_svg(svg_text(item, ctx))
     return ctx.render(
         "handlers/svg.html",

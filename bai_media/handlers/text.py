@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from ..ansi import Terminal
+from ..context import Context, Output
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import RenderContext
 
 STREAMS = {
     "stdout": "stdout",
@@ -17,33 +19,48 @@ STREAMS = {
 }
 
 
-def _terminal(ctx: RenderContext, name: str) -> Terminal:
+class StreamState:
+    """The terminal of each stream of a result: the next item continues it or its colours."""
+
+    def __init__(self, terminals: dict[str, Terminal] | None = None) -> None:
+        self.terminals = terminals if terminals is not None else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"terminals": {name: term.to_json() for name, term in self.terminals.items()}}
+
+    @classmethod
+    def from_json(cls, data: Any) -> StreamState:
+        terminals = data["terminals"]
+        if not isinstance(terminals, dict) or not set(terminals) <= set(STREAMS.values()):
+            raise ValueError("saved stream state names unknown streams")
+        return cls({name: Terminal.from_json(raw) for name, raw in terminals.items()})
+
+
+def _terminal(ctx: Context[StreamState], name: str) -> Terminal:
     """This element's terminal; a new element inherits colour state from the stream's last one."""
-    streams: dict[str, Terminal] = ctx.state("streams", dict)
-    previous = streams.get(name)
+    previous = ctx.state.terminals.get(name)
     if ctx.continuing and previous is not None:
         return previous
     term = Terminal(ctx.limits.text_chars)
     if previous is not None:
         term.style = previous.style
-    streams[name] = term
+    ctx.state.terminals[name] = term
     return term
 
 
-def render_stream(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
     name = STREAMS[item.type]
     term = _terminal(ctx, name)
     term.feed(ctx.text(item.data))
-    ctx.classes.append(f"bai-media-{name}")
-    return ctx.render("handlers/stream.html", name=name, html=term.html())
+    return Output(ctx.render("handlers/stream.html", name=name, html=term.html()), classes=(f"bai-media-{name}",))
 
 
-def render_plain(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_plain(item: MediaItem, ctx: Context[None]) -> Markup:
     term = Terminal(ctx.limits.text_chars)
     term.feed(ctx.text(item.data))
     return ctx.render("handlers/stream.html", name="text", html=term.html())
 
 
 def register(registry: Registry) -> None:
-    registry.register_many(STREAMS, render_stream, rank=10, continues=True)
+    registry.register_many(STREAMS, render_stream, rank=10, continues=True, state=StreamState)
     registry.register("text/plain", render_plain, rank=10)

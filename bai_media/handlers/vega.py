@@ -19,10 +19,9 @@ from markupsafe import Markup
 from ..datauri import to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..renderer import BadData, RenderContext
+from ..context import BadData, Context, Output
 from .fallback import substitute
 from .images import alt_text
-from .json import render_json
 from .svg import clean_svg
 
 _TYPE = re.compile(r"^application/vnd\.vega(?P<lite>lite)?\.v(?P<major>\d+)[+.]json$")
@@ -72,7 +71,7 @@ def _sequence_rows(sequence: Mapping[str, Any]) -> int | None:
     return int(rows) if 0 <= rows <= SEQUENCE_ROWS else None
 
 
-def render_vega(item: MediaItem, ctx: RenderContext) -> Markup:
+def render_vega(item: MediaItem, ctx: Context[None]) -> Markup | Output:
     match = _TYPE.match(item.type)
     assert match is not None
     lite, major = bool(match["lite"]), int(match["major"])
@@ -97,9 +96,8 @@ def render_vega(item: MediaItem, ctx: RenderContext) -> Markup:
     except RecursionError as exc:
         raise BadData("the chart spec is nested too deeply") from exc
     if refused:
-        ctx.classes.append("bai-media-vega")
         return ctx.render("handlers/vega_refused.html", name=name, type=item.type, reasons=refused[:5],
-                          spec=render_json(MediaItem("application/json", spec), ctx))
+                          spec=ctx.render_item(MediaItem("application/json", spec)))
     try:
         if lite:
             svg = vlc.vegalite_to_svg(prepared, vl_version=vegalite_version(major), allowed_base_urls=[])
@@ -108,10 +106,10 @@ def render_vega(item: MediaItem, ctx: RenderContext) -> Markup:
     except ValueError as exc:
         message = str(exc).split("\n")[1:2] or [str(exc)]
         raise BadData(f"vl-convert could not draw this {name}: {message[0][:300]}") from exc
-    ctx.classes.append("bai-media-vega")
     title = spec.get("title")
     default = f"{name}: {title[:200]}" if isinstance(title, str) and title.strip() else name
-    return ctx.render("handlers/vega.html", src=to_data_uri("image/svg+xml", clean_svg(svg)), alt=alt_text(item, default))
+    html = ctx.render("handlers/vega.html", src=to_data_uri("image/svg+xml", clean_svg(svg)), alt=alt_text(item, default))
+    return Output(html, classes=("bai-media-vega",))
 
 
 def register(registry: Registry) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bai_media import MediaResult, Renderer, handle_all
 from bai_media.drawing import CanvasState
-from bai_media.handlers.drawing import compose
+from bai_media.handlers.drawing import DrawingState, compose
 
 from ..drawing_fixtures import load_fixtures, media
 
@@ -23,7 +23,7 @@ def svg_of(html: str, index: int = 0) -> str:
 
 def static_picture(result: MediaResult, cid: int = 0) -> list[tuple[str, str, str]]:
     """The final picture of a canvas, independent of how its commands were split."""
-    state: CanvasState = result.state().handlers["canvases"][cid]
+    state: CanvasState = result.state().get(DrawingState).canvases[cid]
     drawn, _ = compose(state, animated=False)
     return [(d.shape.kind, d.outer_style, d.inner_style) for d in drawn]
 

@@ -128,8 +128,8 @@ def test_cycles_depth_and_count_are_bounded() -> None:
     assert "nested more than 10 deep" in html and html.count("bai-widget-box") == 10
     # A diamond: every box lists the next box twice, 2**30 paths; the view budget cuts it.
     wide = saved(**{f"m{i}": ("VBoxModel", {"children": [f"IPY_MODEL_m{i + 1}"] * 2}) for i in range(30)})
-    html = str(Renderer(limits=Limits(widget_views=50)).handle_all([view("m0", wide)], "r"))
-    assert html.count("bai-widget-box") == 50 and "an output draws at most 50" in html
+    html = str(Renderer(limits=Limits(item_parts=50)).handle_all([view("m0", wide)], "r"))
+    assert html.count("bai-widget-box") == 50 and "one output draws at most 50" in html
 
 
 def test_output_widgets_showing_themselves_are_bounded() -> None:
@@ -138,8 +138,8 @@ def test_output_widgets_showing_themselves_are_bounded() -> None:
     state = saved(o=("OutputModel", {"outputs": outputs}))
     for raw in outputs:
         raw[2] = {WIDGET_STATE: state}
-    html = str(Renderer(limits=Limits(widget_views=100)).handle_all([view("o", state)], "r"))
-    assert html.count("bai-widget-output") <= 100 and ("an output draws at most 100" in html or "nested more than" in html)
+    html = str(Renderer(limits=Limits(item_parts=100)).handle_all([view("o", state)], "r"))
+    assert html.count("bai-widget-output") <= 100 and ("one output draws at most 100" in html or "nested more than" in html)
 
 
 def test_password_is_never_shown() -> None:

@@ -32,3 +32,12 @@ def test_hostile_markdown_is_inert() -> None:
 def test_raw_html_in_markdown_is_sanitized_not_dropped() -> None:
     html = handle_all([("text/markdown", "<details><summary>more</summary>hidden <b>bold</b></details>")], "m")
     assert "<details><summary>more</summary>hidden <b>bold</b></details>" in html
+
+
+def test_truncation_notice_counts_the_hidden_tail_too() -> None:
+    """Review bug: the notice left out the part kept as the truncation's tail."""
+    from bai_media import Limits, Renderer
+
+    html = Renderer(limits=Limits(text_chars=300)).handle_all([("text/markdown", "a" * 200 + "b" * 800)], "r")
+    assert "a" * 200 in html and "b" * 10 not in html
+    assert "800 characters not shown" in html
