@@ -165,3 +165,11 @@ class _Attributes(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.attributes += [name for name, _ in attrs]
+
+
+def test_each_widget_view_has_its_own_overridable_template(tmp_path: Path) -> None:
+    (tmp_path / "handlers" / "widgets").mkdir(parents=True)
+    (tmp_path / "handlers" / "widgets" / "slider.html").write_text("<i>slider at {{ value }}</i>")
+    state = saved(s=("IntSliderModel", {"value": 4, "max": 9}), p=("IntProgressModel", {"value": 1, "max": 2}))
+    html = str(Renderer(template_dirs=[tmp_path]).handle_all([view("s", state), view("p", state)], "r"))
+    assert "<i>slider at 4</i>" in html and '<progress max="2" value="1">50%</progress>' in html
