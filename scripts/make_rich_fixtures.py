@@ -22,32 +22,32 @@ NOTEBOOKS: dict[str, list[str]] = {
     "plotly": [
         "import plotly.graph_objects as go, plotly.io as pio\npio.renderers.default = 'plotly_mimetype'",
         "go.Figure(go.Bar(x=['a', 'b', 'c'], y=[3, 1, 2], name='bars'), layout_title_text='Tiny <b>bar</b> chart')",
-        "go.Figure(go.Scatter(x=[1, 2, 3], y=[2, 0, 1], mode='lines+markers', name='line',\n"
-        "                     hovertemplate='x=%{x}<br>y=%{y}<extra></extra>'))",
+        ("go.Figure(go.Scatter(x=[1, 2, 3], y=[2, 0, 1], mode='lines+markers', name='line',\n"
+         "                     hovertemplate='x=%{x}<br>y=%{y}<extra></extra>'))"),
     ],
     "altair": [
         "import altair as alt\nfrom IPython.display import display\nalt.renderers.enable('mimetype')",
-        "rows = alt.Data(values=[{'a': 'A', 'b': 3}, {'a': 'B', 'b': 1}, {'a': 'C', 'b': 2}])\n"
-        "alt.Chart(rows, title='Tiny bars').mark_bar().encode(x='a:N', y='b:Q', tooltip=['a:N', 'b:Q'])",
+        ("rows = alt.Data(values=[{'a': 'A', 'b': 3}, {'a': 'B', 'b': 1}, {'a': 'C', 'b': 2}])\n"
+         "alt.Chart(rows, title='Tiny bars').mark_bar().encode(x='a:N', y='b:Q', tooltip=['a:N', 'b:Q'])"),
         "alt.Chart(alt.Data(values=[{'x': 1, 'y': 2}, {'x': 2, 'y': 1}])).mark_line().encode(x='x:Q', y='y:Q')",
-        "chart = alt.Chart(alt.Data(values=[{'k': 'p', 'v': 1}])).mark_point().encode(x='k:N', y='v:Q')\n"
-        "display({'application/vnd.vega.v5+json': chart.to_dict(format='vega')}, raw=True)",
+        ("chart = alt.Chart(alt.Data(values=[{'k': 'p', 'v': 1}])).mark_point().encode(x='k:N', y='v:Q')\n"
+         "display({'application/vnd.vega.v5+json': chart.to_dict(format='vega')}, raw=True)"),
     ],
     "widgets": [
         "import ipywidgets as w\nfrom IPython.display import display",
         "w.IntSlider(value=7, min=0, max=10, description='Int')",
         "w.FloatSlider(value=0.25, min=0, max=1, step=0.05, description='Float')",
         "w.IntProgress(value=3, max=10, description='Loading')",
-        "w.HBox([w.Checkbox(value=True, description='Check'), w.Text(value='hello', description='Text'),\n"
-        "        w.Dropdown(options=['red', 'green'], value='green', description='Pick')])",
-        "w.VBox([w.Button(description='Go', button_style='success'), w.Label('a label'),\n"
-        "        w.HTML('<b>bold</b> <i>html</i>'), w.Textarea(value='two\\nlines'),\n"
-        "        w.Select(options=['x', 'y', 'z'], value='y')])",
+        ("w.HBox([w.Checkbox(value=True, description='Check'), w.Text(value='hello', description='Text'),\n"
+         "        w.Dropdown(options=['red', 'green'], value='green', description='Pick')])"),
+        ("w.VBox([w.Button(description='Go', button_style='success'), w.Label('a label'),\n"
+         "        w.HTML('<b>bold</b> <i>html</i>'), w.Textarea(value='two\\nlines'),\n"
+         "        w.Select(options=['x', 'y', 'z'], value='y')])"),
         "tab = w.Tab([w.Label('first page'), w.Label('second page')])\ntab.titles = ('One', 'Two')\ntab",
         "w.Accordion([w.HTMLMath('$x^2$'), w.Label('closed')], titles=('Math', 'More'))",
         "out = w.Output()\nwith out:\n    print('printed inside an Output widget')\n    display({'text/markdown': '**markdown** inside'}, raw=True)\nout",
-        "import io\nfrom PIL import Image\npng = io.BytesIO()\nImage.new('RGB', (4, 4), 'teal').save(png, 'PNG')\n"
-        "w.Image(value=png.getvalue(), format='png', width=40)",
+        ("import io\nfrom PIL import Image\npng = io.BytesIO()\nImage.new('RGB', (4, 4), 'teal').save(png, 'PNG')\n"
+         "w.Image(value=png.getvalue(), format='png', width=40)"),
         "from tqdm.notebook import tqdm\nfor _ in tqdm(range(20), desc='work'):\n    pass",
     ],
     "bokeh": [
@@ -60,7 +60,7 @@ NOTEBOOKS: dict[str, list[str]] = {
 def _keep_outputs_as_emitted() -> None:
     """Altair 6 emits ``application/vnd.vegalite.v6.json`` (no "+"), which nbformat's schema
     rejects, failing nbconvert; JupyterLab saves it as it is, so the fixtures keep it too."""
-    import nbformat.v4.nbbase as nbbase
+    from nbformat.v4 import nbbase
 
     nbbase.validate = lambda node, ref=None: None
 

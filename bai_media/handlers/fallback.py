@@ -11,9 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..context import BadData, Context
 from ..items import INVALID_TYPE, MediaItem
 from ..registry import FALLBACK, Registry
-from ..context import BadData, Context
 
 
 def data_size(data: Any) -> str:

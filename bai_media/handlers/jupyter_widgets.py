@@ -18,9 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..context import Context, Output
 from ..items import MediaItem
 from ..registry import Registry
-from ..context import Context, Output
 from .fallback import substitute
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -18,11 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
+from ..context import BadData, Context, Output
 from ..items import MediaItem
 from ..registry import Registry
-from ..context import BadData, Context, Output
 from ..sanitize import check_url
 from .fallback import stand_in
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..context import BadData, Context, Output
 from ..datauri import to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..context import BadData, Context, Output
 from .fallback import substitute
 from .images import alt_text
 from .svg import clean_svg

@@ -29,7 +29,7 @@ TYPE = "application/vnd.plotly.v1+json"
 
 def figure_of(html: str) -> Any:
     """The figure JSON the page carries for the runtime (what plotly.js will be given)."""
-    match = re.search(r'<pre class="bai-media-plotly-figure" hidden>(.*?)</pre>', html, re.S)
+    match = re.search(r'<pre class="bai-media-plotly-figure" hidden>(.*?)</pre>', html, re.DOTALL)
     assert match, html
     return json.loads(htmllib.unescape(match.group(1)))
 

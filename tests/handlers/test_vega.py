@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bai_media import Renderer, handle_all
+from bai_media import handle_all
 from bai_media.formats import render
 from bai_media.handlers import vega
 
