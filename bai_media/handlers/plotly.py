@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..context import BadData, Context, Output
@@ -36,22 +37,25 @@ NETWORK_TRACES = {"scattergeo", "choropleth", "scattermapbox", "choroplethmapbox
 SUMMARY_TRACES = 20
 
 
+@lru_cache(maxsize=4096)
+def _tag(found: str) -> str:
+    """What one bracketed span becomes (cached: figures repeat the same few tags many times)."""
+    tag = _KEPT_TAG.match(found)
+    if tag is not None:
+        slash, name = tag.group(1), tag.group(2).lower()
+        return "<br>" if name == "br" else f"<{slash}{name}>"
+    return "" if _MARKUP.match(found) else f"&lt;{found[1:-1]}&gt;"
+
+
 def clean_text(value: str) -> str:
     """A string plotly.js may show: entities decoded, then only attribute-free formatting tags.
 
     Other markup is removed; a bracketed span that is no markup (``a < b and c > d``) is escaped,
     which plotly.js shows as the text it was.
     """
-
-    def keep(match: re.Match[str]) -> str:
-        found = match.group(0)
-        tag = _KEPT_TAG.match(found)
-        if tag is not None:
-            slash, name = tag.group(1), tag.group(2).lower()
-            return "<br>" if name == "br" else f"<{slash}{name}>"
-        return "" if _MARKUP.match(found) else f"&lt;{found[1:-1]}&gt;"
-
-    return _TAG.sub(keep, html.unescape(value))
+    if "<" not in value and "&" not in value:
+        return value
+    return _TAG.sub(lambda match: _tag(match.group(0)), html.unescape(value))
 
 
 def plain_text(value: Any, limit: int = 300) -> str:
