@@ -64,3 +64,17 @@ def test_render_can_link_the_assets_instead_of_inlining(tmp_path: Path) -> None:
     assert "<style>" not in page
     bad = CliRunner().invoke(main, ["render", str(src), "--asset-root", "javascript:alert(1)"])
     assert bad.exit_code == 1 and "is not an http(s) URL or a path" in bad.stderr
+
+
+def test_render_draws_the_rich_fixtures(tmp_path: Path) -> None:
+    """`bai-media render` on real plotly, altair, ipywidgets/tqdm and bokeh notebooks."""
+    rich = Path(__file__).resolve().parent / "data" / "rich"
+    result = CliRunner().invoke(main, ["render", str(rich), "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    pages = {path.stem: path.read_text(encoding="utf-8") for path in tmp_path.glob("*.html")}
+    assert set(pages) == {"altair", "bokeh", "plotly", "widgets"}
+    assert all('class="bai-media-error"' not in page for page in pages.values())
+    assert pages["plotly"].count('class="bai-media-plotly-figure"') == 2
+    assert pages["altair"].count("data:image/svg+xml;base64,") == 3
+    assert '<progress max="20" value="20">100%</progress>' in pages["widgets"]
+    assert "Bokeh plot" in pages["bokeh"]
