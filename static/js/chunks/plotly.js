@@ -33,5 +33,8 @@
     }
   }
 
-  Media.chunks.plotly = {enhance: enhance};
+  /* A page whose own module loader captured plotly.js leaves no window.Plotly: keep the summaries. */
+  Media.chunks.plotly = {enhance: Plotly ? enhance : function () {
+    if (window.console) console.warn('bai-media: plotly.js did not load as window.Plotly');
+  }};
 })(window, document);
