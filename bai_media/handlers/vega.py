@@ -92,6 +92,8 @@ def render_vega(item: MediaItem, ctx: Context[None]) -> Markup | Output:
         return substitute(item, ctx, name, "drawing it on the server needs the vega extra (pip install 'bai-media[vega]')")
     refused: list[str] = []
     try:
+        if not isinstance(item.data, (str, bytes)) and len(json.dumps(spec, default=str)) > ctx.limits.vega_chars:
+            raise BadData(f"the chart spec is over the limit of {ctx.limits.vega_chars:,} characters")
         prepared = _prepare(spec, refused)
     except RecursionError as exc:
         raise BadData("the chart spec is nested too deeply") from exc
@@ -106,6 +108,8 @@ def render_vega(item: MediaItem, ctx: Context[None]) -> Markup | Output:
     except ValueError as exc:
         message = str(exc).split("\n")[1:2] or [str(exc)]
         raise BadData(f"vl-convert could not draw this {name}: {message[0][:300]}") from exc
+    if len(svg) > ctx.limits.svg_bytes:
+        raise BadData(f"the drawn chart is {len(svg):,} characters of SVG, over the limit of {ctx.limits.svg_bytes:,}")
     title = spec.get("title")
     default = f"{name}: {title[:200]}" if isinstance(title, str) and title.strip() else name
     html = ctx.render("handlers/vega.html", src=to_data_uri("image/svg+xml", clean_svg(svg)), alt=alt_text(item, default))

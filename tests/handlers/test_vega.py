@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bai_media import handle_all
+from bai_media import Renderer, handle_all
 from bai_media.formats import render
 from bai_media.handlers import vega
 
@@ -129,3 +129,17 @@ def test_without_the_extra_the_bundle_png_or_text_shows_with_a_notice(monkeypatc
     assert html.count("needs the vega extra") == 2
     assert "Shown instead: its image" in html and 'src="data:image/png;base64,' in html
     assert "Shown instead: its text" in html and "alt.Chart(...)" in html
+
+
+def test_spec_and_drawing_sizes_are_bounded() -> None:
+    from bai_media.limits import Limits
+
+    many = {**BARS, "data": {"values": [{"a": str(i), "b": i} for i in range(300)]}}
+    html = str(Renderer(limits=Limits(vega_chars=1_000)).handle_all([("application/vnd.vegalite.v5+json", many)], "v"))
+    assert "over the limit of 1,000 characters" in html
+    html = str(Renderer(limits=Limits(svg_bytes=5_000)).handle_all([("application/vnd.vegalite.v5+json", many)], "v"))
+    assert "characters of SVG, over the limit of 5,000" in html
+    deep: object = 1
+    for _ in range(5_000):
+        deep = {"a": deep}
+    assert "nested too deeply" in str(handle_all([("application/vnd.vegalite.v5+json", {"mark": "point", "usermeta": deep})], "v"))
