@@ -15,14 +15,14 @@ class BadItem(ValueError):
 class MediaItem:
     """One output: a media type, its data and optional Jupyter-style metadata.
 
-    ``alternatives`` holds the other representations of the same output (the rest of a Jupyter
-    MIME bundle), so a handler that cannot draw its type can show the bundle's image or text.
+    ``fallback`` is the next representation of the same output (the adapter picks it from a MIME
+    bundle), shown when this one's handler finds nothing it may show, e.g. script-only HTML.
     """
 
     type: str
     data: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
-    alternatives: Mapping[str, Any] = field(default_factory=dict)
+    fallback: MediaItem | None = None
 
     @classmethod
     def coerce(cls, raw: Any) -> MediaItem:

@@ -41,16 +41,22 @@ CLIENT_DRAWN = {
     "application/vnd.dex.v1+json": "dx table",
     "application/vnd.deckgl.v1+json": "deck.gl map",
 }
-#: Which representation of a bundle stands in for one we cannot draw, best first.
-STAND_INS = ("image/png", "image/jpeg", "image/webp", "image/gif", "image/svg+xml", "text/plain")
+#: Which representations of a bundle stand in for one we cannot draw: any image, else plain text.
+STAND_INS = (("image/png", "image/jpeg", "image/webp", "image/gif", "image/svg+xml"), ("text/plain",))
 
 
 def stand_in(item: MediaItem) -> MediaItem | None:
-    """The bundle's image or text for ``item``, if its bundle has one."""
-    for mtype in STAND_INS:
-        value = item.alternatives.get(mtype)
-        if value is not None:
-            return MediaItem(mtype, value, item.metadata)
+    """The bundle's image, else its text, among the representations its adapter kept behind
+    ``item`` (its ``fallback`` chain), if there is one."""
+    chain: list[MediaItem] = []
+    behind = item.fallback
+    while behind is not None and len(chain) < 16:
+        chain.append(behind)
+        behind = behind.fallback
+    for kinds in STAND_INS:
+        for candidate in chain:
+            if candidate.type in kinds:
+                return candidate
     return None
 
 
