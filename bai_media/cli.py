@@ -193,11 +193,15 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
 
 
 def _batch(tasks: list[tuple[str, str, str, bool, str, str | None, str | None]], jobs: int | None) -> list[tuple[str, str]]:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     failures: list[tuple[str, str]] = []
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
+    # Workers start from a clean server process: a fork of a caller that already runs threads or
+    # vl-convert's JavaScript engine (Vega charts) would deadlock in the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, click.progressbar(
         pool.map(_render_one, tasks), length=len(tasks), label="rendering", file=sys.stderr,
         item_show_func=lambda r: Path(r[0]).name if r else None,
     ) as results:
