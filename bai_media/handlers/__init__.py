@@ -24,6 +24,7 @@ MODULES = (
     "jupyter_widgets",
     "vega",
     "plotly",
+    "asciicast",
 )
 
 
