@@ -101,6 +101,7 @@ class CanvasState:
     steps: list[list[Change]] = field(default_factory=list)
     _group: list[Change] | None = None
     _fill: tuple[str, list[tuple[float, float]]] | None = None
+    _fill_outline: tuple[int, int] | None = None  # (index in order, oid) of the fill's first line
     _next_internal: int = -1
 
     def begin_delta(self) -> None:
@@ -173,6 +174,7 @@ class CanvasState:
                 points = self._fill[1]
                 if not points:
                     points.append((props["x1"], props["y1"]))
+                    self._fill_outline = (len(self.order), oid) if oid not in self.objects else None
                 points.append((props["x2"], props["y2"]))
         elif kind == "circle":
             props = {"x": number(a[0]), "y": number(a[1]), "radius": number(a[2], 0), "border": color(a[3]),
@@ -216,15 +218,16 @@ class CanvasState:
             raise DrawingWarning("end-fill without begin-fill")
         fill, points = self._fill
         self._fill = None
+        outline, self._fill_outline = self._fill_outline, None
         if len(points) >= 3:
             oid = self._next_internal
             self._next_internal -= 1
             shape = Shape(oid, "polygon", {"points": points, "fill": fill}, fill_polygon=True)
             self.objects[oid] = shape
-            # Under the outline that drew it, as a turtle fill looks.
-            first_line = next((o for o in self.order if self.objects[o].kind == "line"
-                               and (self.objects[o].props["x1"], self.objects[o].props["y1"]) == points[0]), None)
-            self.order.insert(self.order.index(first_line) if first_line is not None else len(self.order), oid)
+            # Under the outline that drew it, as a turtle fill looks. Its place was noted when the
+            # outline began (searching the paint order here made many fills quadratic).
+            valid = outline is not None and outline[0] < len(self.order) and self.order[outline[0]] == outline[1]
+            self.order.insert(outline[0] if valid and outline else len(self.order), oid)
             self._record(Change(oid, "create"))
 
     def to_json(self) -> dict[str, Any]:
@@ -237,6 +240,7 @@ class CanvasState:
             "steps": [[_change_json(c) for c in step] for step in self.steps],
             "group": None if self._group is None else [_change_json(c) for c in self._group],
             "fill": None if self._fill is None else [self._fill[0], [list(p) for p in self._fill[1]]],
+            "fill_outline": None if self._fill_outline is None else list(self._fill_outline),
             "next_internal": self._next_internal,
         }
 
@@ -257,6 +261,9 @@ class CanvasState:
         state._group = None if data["group"] is None else [_change(c) for c in data["group"]]
         fill = data["fill"]
         state._fill = None if fill is None else (color(fill[0]), _points(fill[1]))
+        outline = data.get("fill_outline")  # checked against the paint order where it is used
+        if isinstance(outline, list) and len(outline) == 2:
+            state._fill_outline = (max(_int(outline[0]), 0), _int(outline[1]))
         state._next_internal = min(_int(data["next_internal"]), -1)
         return state
 

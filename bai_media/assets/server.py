@@ -9,10 +9,13 @@ Content-Security-Policy, the one the runtime is built to work under.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,10 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..contrib.common import same_origin
+from ..contrib.runs import MAX_BODY, Answer, RunService, parse_payload, read_body
 from ..renderer import Renderer
 from ..resources import resource_dir, static_dir, templates_dir
-from ..contrib.runs import MAX_BODY, Answer, RunService, parse_payload, read_body
 from ..store import MemoryStore
 from .build import BuildResult, build
 from .contenttypes import content_type
@@ -42,6 +46,28 @@ class _Server(ThreadingHTTPServer):
     """A listen backlog that holds a browser's burst (the standard library's is 5)."""
 
     request_queue_size = 128
+
+
+#: A client gets this long (seconds) per socket read and for the whole body, so a request that
+#: promises more bytes than it sends cannot hold a handler thread.
+READ_TIMEOUT = 10
+
+
+def local_host(host_header: str | None, bound: str) -> bool:
+    """Whether a Host header names this server: an IP literal, localhost or the bound name.
+
+    A DNS-rebinding page reaches the server under its own domain name and sends that as Host.
+    """
+    if not host_header:
+        return False
+    name = urlsplit(f"//{host_header}").hostname or ""
+    if name in ("localhost", bound.lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def showcase_media() -> Any:
@@ -142,6 +168,8 @@ class DevServer:
 
         class Handler(BaseHTTPRequestHandler):
             server_version = "bai-media-dev"
+            timeout = READ_TIMEOUT  # per socket read, request line and headers included
+            _deadline = 0.0  # for the whole body of the current request
 
             def log_message(self, format: str, *args: Any) -> None:
                 log.debug("serve: " + format, *args)
@@ -161,7 +189,15 @@ class DevServer:
             def do_HEAD(self) -> None:
                 self.do_GET()
 
+            def _foreign_host(self) -> bool:
+                if local_host(self.headers.get("Host"), server.host):
+                    return False
+                self._send(421, b"unknown host name\n", "text/plain; charset=utf-8")
+                return True
+
             def do_GET(self) -> None:
+                if self._foreign_host():
+                    return
                 path = urlsplit(self.path).path
                 if path in ("/", "/index.html"):
                     headers = {"Content-Security-Policy": STRICT_CSP} if server.csp else {}
@@ -186,17 +222,40 @@ class DevServer:
                 self._send(200, target.read_bytes(), ctype, {"Content-Encoding": encoding} if encoding else None)
 
             def do_POST(self) -> None:
+                if self._foreign_host():
+                    return
                 if urlsplit(self.path).path != "/render":
                     self._send(404, b"not found\n", "text/plain; charset=utf-8")
+                    return
+                if not same_origin(self.headers.get("Origin"), f"http://{self.headers['Host']}/"):
+                    self._send(403, b"cross-origin request refused\n", "text/plain; charset=utf-8")
                     return
                 length = self.headers.get("Content-Length")
                 if length is None or not length.isdigit():  # no chunked decoding here: refuse plainly
                     self._send(411, b"a Content-Length is required\n", "text/plain; charset=utf-8")
+                    self.close_connection = True
                     return
-                body = read_body(self.headers.get("Content-Type", ""), int(length), self.rfile.read, MAX_BODY)
+                self._deadline = time.monotonic() + READ_TIMEOUT
+                try:
+                    body = read_body(self.headers.get("Content-Type", ""), int(length), self._read_body, MAX_BODY)
+                except ValueError as exc:
+                    body = Answer(HTTPStatus.BAD_REQUEST, f"{exc}\n")
                 payload = parse_payload(body) if isinstance(body, bytes) else body
                 # One local developer: one scope, so continued results work without sessions.
                 answer = payload if isinstance(payload, Answer) else server.runs.answer(payload, "dev-server")
                 self._send(answer.status, answer.body.encode(), answer.content_type)
+                if answer.status != HTTPStatus.OK:
+                    self.close_connection = True  # the body may be unread
+
+            def _read_body(self, size: int) -> bytes:
+                """Up to ``size`` bytes of the body, or a ValueError once the client is slower than
+                READ_TIMEOUT in all (read_body reads in chunks; the deadline spans them all)."""
+                try:
+                    chunk = self.rfile.read1(size)
+                except TimeoutError as exc:
+                    raise ValueError("the body arrived too slowly") from exc
+                if not chunk or time.monotonic() > self._deadline:
+                    raise ValueError("the body ended early or arrived too slowly")
+                return chunk
 
         return Handler

@@ -1,10 +1,10 @@
 """Flask integration: ``BaiMedia(app)`` or ``BaiMedia().init_app(app)``.
 
 Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
-``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
-``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB), ``BAI_MEDIA_STATE_STORE``
-("memory://"; or "redis://host:port/db" to continue runs across worker processes and machines),
-``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs Flask sessions (``SECRET_KEY``).
+``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template),
+``BAI_MEDIA_URL_PREFIX`` ("/bai-media"), ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB),
+``BAI_MEDIA_STATE_STORE`` ("memory://"; or "redis://host:port/db" to continue runs across worker
+processes and machines), ``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs Flask sessions (``SECRET_KEY``).
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
 ``value|bai_media(result_id, format="auto")``; all return ``Markup``.
@@ -37,6 +37,7 @@ class BaiMedia:
     def init_app(self, app: Flask) -> None:
         app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
         app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
+        app.config.setdefault("BAI_MEDIA_REMOTE_MEDIA", "allow")
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
@@ -50,7 +51,7 @@ class BaiMedia:
 
 
 def _renderer() -> Any:
-    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"], current_app.config["BAI_MEDIA_REMOTE_MEDIA"])
 
 
 _services_lock = threading.Lock()
@@ -60,11 +61,13 @@ def _service() -> RunService:
     """This app's run service, made on first use (so config set after init_app counts)."""
     services: dict[Any, RunService] = current_app.extensions.setdefault("bai_media_services", {})
     config = current_app.config
-    key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
+    key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_REMOTE_MEDIA"], config["BAI_MEDIA_STATE_STORE"],
+           config["BAI_MEDIA_STATE_TTL"])
     with _services_lock:  # one service per app and config: two memory stores would split runs
         if key not in services:
             store = config["BAI_MEDIA_STATE_STORE"]
-            services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], store), from_url(store),
+            services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_REMOTE_MEDIA"], store),
+                                       from_url(store),
                                        float(config["BAI_MEDIA_STATE_TTL"]))
         return services[key]
 

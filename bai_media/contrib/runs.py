@@ -26,6 +26,7 @@ from ..items import invalid
 from ..renderer import Renderer
 from ..result import MediaResult, RenderedItem
 from ..store import DEFAULT_TTL, Store, StoreBusy
+from .common import parse_json
 
 #: Largest request body accepted unless ``BAI_MEDIA_MAX_BODY`` says otherwise.
 MAX_BODY = 10_000_000
@@ -80,8 +81,8 @@ def _read(read: Callable[[int], bytes], size: int) -> bytes:
 def parse_payload(body: bytes) -> Answer | dict[str, Any]:
     """The request object, or a 400 for anything else (bad JSON, nesting too deep to parse)."""
     try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
+        payload = parse_json(body)
+    except ValueError:
         return Answer(HTTPStatus.BAD_REQUEST, "body is not valid JSON (or is nested too deeply)\n")
     if not isinstance(payload, dict) or "media" not in payload:
         return Answer(HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "...", "continue": false}\n')
@@ -97,7 +98,10 @@ class RunService:
 
     def answer(self, payload: dict[str, Any], scope: str | None) -> Answer:
         """Render one request; ``scope`` None means the visitor has no session: nothing is saved."""
-        result_id = str(payload.get("result_id") or "result")[:256]
+        raw_id = payload.get("result_id") or "result"
+        if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
+            return Answer(HTTPStatus.BAD_REQUEST, "result_id must be a string\n")
+        result_id = str(raw_id)[:256]
         continuing = payload.get("continue") is True
         fmt = payload.get("format", "media")
         if fmt not in ("media", "backendai"):

@@ -133,3 +133,12 @@ def test_body_limit_is_bai_medias_not_djangos() -> None:
         assert refused.status_code == 413 and refused["Content-Type"].startswith("text/plain")
     nested = Client().post("/bai-media/render", "[" * 100_000 + "]" * 100_000, content_type="application/json")
     assert nested.status_code == 400
+
+
+def test_nested_json_body_is_a_400_not_a_500() -> None:
+    client = Client()
+    for body in ("[" * 100_000, '{"media": [], "result_id": ' + "[" * 500 + "]" * 500 + "}"):
+        response = client.post("/bai-media/render", body, content_type="application/json")
+        assert response.status_code == 400
+    small = client.post("/bai-media/render", '{"media": [["stdout", "\\u001b[100000000Gx"]]}', content_type="application/json")
+    assert small.status_code == 200 and len(small.content) < 5000

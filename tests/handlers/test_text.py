@@ -128,3 +128,48 @@ def test_saved_lines_are_read_only_when_shown_and_a_bad_one_shows_a_marker() -> 
     assert restored.html_since_shown() == "more\n"  # continuing never reads the old lines
     html = restored.html()
     assert '<span class="bai-ansi-fg-1">red</span>' in html and "[a saved line could not be read]" in html
+
+
+def test_cursor_to_a_huge_column_is_clamped_before_padding() -> None:
+    out = str(ansi_to_html("\x1b[100000000Gx"))  # 13 bytes once asked for 10**8 columns of padding
+    assert len(out) < 1200 and out.startswith(" " * 999 + "x")
+    assert "cursor moves past column 1,000 were clamped" in out
+
+
+def test_numeric_parameters_of_any_length_are_bounded_before_conversion() -> None:
+    digits = "9" * 5000  # int() refuses over 4300 digits; the item must still render
+    assert ansi_to_html(f"\x1b[{digits}mx\x1b[{digits}Ky").startswith("x")
+    assert "clamped" in ansi_to_html(f"\x1b[{digits}Gz")
+
+
+def test_padding_is_paid_for_by_input() -> None:
+    # Erasing a long line keeps the cursor far right; each short write would pad it again.
+    out = str(ansi_to_html("a" * 20_000 + "\x1b[2Kx" * 2000))
+    assert len(out) < 40_000 and "cursor moves past the end of lines were shortened" in out
+    assert ansi_to_html("ab\x1b[5Gc\tz") == "ab  c   z"  # ordinary moves still pad
+
+
+def test_huge_cursor_moves_inside_tracebacks_are_bounded() -> None:
+    html = str(handle_all([("application/vnd.jupyter.error",
+                            {"ename": "E", "evalue": "v", "traceback": ["\x1b[100000000Gx"] * 50})], "t"))
+    assert len(html) < 100_000 and "clamped" in html
+
+
+def test_repeated_erase_to_cursor_costs_only_what_it_clears() -> None:
+    out = ansi_to_html("a" * 5000 + "\x1b[1K" * 3 + "b")
+    assert out == " " * 5000 + "b"
+
+
+def test_limit_notices_survive_a_save_and_are_never_appended_after() -> None:
+    from bai_media.ansi import Terminal
+
+    term = Terminal()
+    term.feed("a\x1b[100000000Gx\nmore")
+    term.mark_shown()
+    data = term.to_json()
+    data["notices"].append("<b>forged</b>")  # a damaged store: shown as text, never as markup
+    restored = Terminal.from_json(data)
+    restored.feed("z\n")
+    assert restored.html_since_shown() is None  # the page's notice sits after its last line: replace whole
+    html = str(restored.html())
+    assert "cursor moves past column 1,000 were clamped" in html and "&lt;b&gt;forged" in html and "<b>" not in html

@@ -2,6 +2,7 @@
 
 Settings, read lazily: ``BACKENDAI_ASSET_ROOT`` (unset: the installed assets are served by the
 app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3"),
+``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template with ``{url}``),
 ``BAI_MEDIA_MAX_BODY`` (10 MB, for the render endpoint, above DATA_UPLOAD_MAX_MEMORY_SIZE),
 ``BAI_MEDIA_STATE_STORE`` ("memory://", "redis://host:port/db" or "django-cache://alias") and
 ``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs SessionMiddleware.

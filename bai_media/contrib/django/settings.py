@@ -17,7 +17,7 @@ from ..runs import MAX_BODY, RunService
 
 
 def renderer() -> Renderer:
-    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"))
+    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"))
 
 
 def max_body() -> int:
@@ -26,21 +26,21 @@ def max_body() -> int:
 
 def service() -> RunService:
     """The run service for ``BAI_MEDIA_STATE_STORE`` (``django-cache://alias`` uses a Django cache)."""
-    return _service(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"),
-                    float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
+    return _service(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"),
+                    getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"), float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
 
 
 _services_lock = threading.Lock()
 
 
-def _service(sanitizer: str, store_url: str, ttl: float) -> RunService:
+def _service(sanitizer: str, remote_media: str, store_url: str, ttl: float) -> RunService:
     with _services_lock:  # one service per configuration: two memory stores would split runs
-        return _make_service(sanitizer, store_url, ttl)
+        return _make_service(sanitizer, remote_media, store_url, ttl)
 
 
 @lru_cache(maxsize=8)
-def _make_service(sanitizer: str, store_url: str, ttl: float) -> RunService:
-    return RunService(renderer_for(sanitizer, store_url), from_url(store_url), ttl)
+def _make_service(sanitizer: str, remote_media: str, store_url: str, ttl: float) -> RunService:
+    return RunService(renderer_for(sanitizer, remote_media, store_url), from_url(store_url), ttl)
 
 
 def asset_root() -> str | None:
