@@ -67,6 +67,19 @@ def output_items(outputs: Any, registry: Registry) -> list[Any]:
     return [output_item(output, registry) for output in outputs]
 
 
+def label_figures(items: list[Any], cell: int) -> list[Any]:
+    """Images the kernel gave no alt text get one naming what they are: "figure 2 of cell 12"."""
+    labelled, count = [], 0
+    for item in items:
+        if isinstance(item, MediaItem) and item.type.startswith("image/"):
+            count += 1
+            alt = item.meta("alt")
+            if not (isinstance(alt, str) and alt.strip()):
+                item = MediaItem(item.type, item.data, {**item.metadata, "alt": f"figure {count} of cell {cell}"})
+        labelled.append(item)
+    return labelled
+
+
 @dataclass(slots=True)
 class Cell:
     kind: str
@@ -146,7 +159,7 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Mar
         elif kind == "code":
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = output_items(raw.get("outputs", []), renderer.registry)
+            outputs = label_figures(output_items(raw.get("outputs", []), renderer.registry), index + 1)
             listed = raw.get("outputs")
             raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)
