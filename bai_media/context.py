@@ -8,6 +8,7 @@ the console protocol, not the console). A handler reads its item and its context
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -21,6 +22,11 @@ S = TypeVar("S")
 
 class BadData(ValueError):
     """Data of the wrong shape or content for its type; shown as an error fragment."""
+
+
+class NothingShown(Exception):
+    """Valid data with nothing the policy lets through (script-only HTML). The renderer shows the
+    message as a notice, then the item's fallback representation if its adapter gave one."""
 
 
 class State(Protocol):
@@ -37,6 +43,7 @@ class State(Protocol):
     def from_json(cls, data: Any) -> State: ...
 
 
+@lru_cache(maxsize=None)
 def state_key(cls: type) -> str:
     """The name a state type is saved under: stable across processes, unique per class."""
     return f"{cls.__module__}:{cls.__qualname__}"
@@ -60,7 +67,7 @@ class Services(Protocol):
 
     limits: Limits
 
-    def sanitize(self, html: str) -> Markup: ...
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup: ...
 
     def render_template(self, name: str, /, **context: Any) -> Markup: ...
 
@@ -97,9 +104,10 @@ class Context(Generic[S]):
     def limits(self) -> Limits:
         return self._services.limits
 
-    def sanitize(self, html: str) -> Markup:
-        """Kernel HTML under the project policy (``bai_media.sanitize``)."""
-        return self._services.sanitize(html)
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
+        """Kernel HTML under the project policy (``bai_media.sanitize``); ``mathml`` also admits
+        the MathML allowlist, for documents whose math is part of their tree."""
+        return self._services.sanitize(html, mathml=mathml)
 
     def render(self, template: str, /, **context: Any) -> Markup:
         """A template of the renderer's Jinja environment (autoescaped)."""

@@ -7,24 +7,27 @@ can go wrong in them becomes a visible error fragment for that one item.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from .context import BadData, Context, Output
+from .context import BadData, Context, NothingShown, Output
 from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .sanitize import ENGINES, Engine, sanitize_html
+from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
 from .state import RenderedItem, ResultData
+from .templating import compile_simple
 
 log = logging.getLogger("bai_media")
 
@@ -34,12 +37,17 @@ _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
 __all__ = ["BadData", "Renderer", "default_renderer", "handle_all", "page_css", "safe_id"]
 
 
+@lru_cache(maxsize=1024)
+def _safe_id(text: str) -> str:
+    return _ID_UNSAFE.sub("_", text)[:128] or "result"
+
+
 def safe_id(value: Any) -> str:
     """An HTML id from any result id: unsafe characters replaced, bounded, never empty."""
-    text = _ID_UNSAFE.sub("_", str(value))[:128]
-    return text or "result"
+    return _safe_id(str(value))
 
 
+@lru_cache(maxsize=1024)
 def css_token(value: str) -> str:
     return _CLASS_UNSAFE.sub("-", value.lower())[:40] or "unknown"
 
@@ -88,21 +96,42 @@ class Renderer:
         )
         self.env.filters["thousands"] = thousands
         self._inline_css: Markup | None = None
+        self._compiled: dict[str, Callable[..., Markup]] = {}
 
     # -- public API ---------------------------------------------------------------------------
 
-    def handle_all(self, media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
-        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML."""
+    def handle_all(self, media: Any, result_id: Any, container: ResultData | None = None, *,
+                   resolve: ImageResolver | None = None) -> Markup:
+        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML.
+
+        ``resolve`` turns relative image URLs in HTML and markdown into ``data:`` URIs or
+        absolute URLs (see :func:`bai_media.sanitize.resolving_images`); without it they are
+        dropped.
+        """
         result = container if container is not None else ResultData(str(result_id))
-        self.render_into(result, media, str(result_id), append=False)
+        with resolving_images(resolve):
+            self.render_into(result, media, str(result_id), append=False)
         return self.render_container(result)
 
-    def sanitize(self, html: str) -> Markup:
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer)
+        return sanitize_html(html, self.sanitizer, mathml=mathml)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
-        return Markup(self.env.get_template(name).render(**context))
+        render = self._compiled.get(name)
+        if render is None:
+            render = self._compiled[name] = self._compile(name)
+        return render(**context)
+
+    def _compile(self, name: str) -> Callable[..., Markup]:
+        """The template's render function: a format string when it is simple enough, else Jinja."""
+        assert self.env.loader is not None
+        source = self.env.loader.get_source(self.env, name)[0]
+        simple = compile_simple(source)
+        if simple is not None:
+            return simple
+        template = self.env.get_template(name)
+        return lambda **context: Markup(template.render(**context))
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
@@ -110,6 +139,8 @@ class Renderer:
             if self._inline_css is None:  # read once per renderer; batch renders make many pages
                 self._inline_css = Markup("<style>%s</style>") % Markup("\n".join(page_css()).replace("</", "<\\/"))
             head = self._inline_css
+            if "<math" in body:  # the math font only where math appears (262 KB)
+                head += math_font_css()
         return self.env.get_template("page.html").render(title=title, body=body, head=head)
 
     def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
@@ -167,15 +198,15 @@ class Renderer:
         return rendered, touched
 
     def wrap(self, item: RenderedItem) -> Markup:
-        return Markup(self.env.get_template("item.html").render(item=item))
+        return self.render_template("item.html", item=item)
 
     def render_container(self, result: ResultData) -> Markup:
-        return Markup(self.env.get_template("container.html").render(
-            result_id=result.result_id, items=Markup("").join(self.wrap(i) for i in result.items.values())
-        ))
+        return self.render_template(
+            "container.html", result_id=result.result_id, items=Markup("".join(map(self.wrap, result.items.values())))
+        )
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
-        return Markup(self.env.get_template("error.html").render(message=message, type=mtype))
+        return self.render_template("error.html", message=message, type=mtype)
 
     def _items(self, media: Any) -> Iterable[Any]:
         if isinstance(media, (list, tuple)):
@@ -212,9 +243,16 @@ class Renderer:
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
             if not isinstance(out, Output):
                 return html, (), []
-            return html, self._classes(out.classes), self._apply(result, result_id, out.updates)
+            return html, self._classes(out.classes), self._apply(result, result_id, out.updates) if out.updates else []
         except BadData as exc:
             return self.error_fragment(str(exc), item.type), (), []
+        except NothingShown as exc:
+            notice = Markup(self.env.get_template("notice.html").render(message=str(exc)))
+            if item.fallback is None:
+                return notice, (), []
+            shown, classes, touched = self._run(item.fallback, self.registry.lookup(item.fallback.type), result,
+                                                result_id, index, element_id, continuing)
+            return notice + shown, classes, touched
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), []
@@ -241,6 +279,15 @@ class Renderer:
 
 #: The stylesheets every page needs, in cascade order.
 CSS_FILES = ("bai-media.css", "highlight.css")
+MATH_FONT = "STIXMath-Regular.woff2"
+
+
+@cache
+def math_font_css() -> Markup:
+    """The math font as an inline ``@font-face`` for standalone pages (no file beside them)."""
+    font = base64.b64encode((static_dir() / "fonts" / MATH_FONT).read_bytes()).decode("ascii")
+    return Markup('<style>@font-face { font-family: "bai-media STIX Math"; '
+                  'src: url(data:font/woff2;base64,%s) format("woff2"); }</style>') % font
 
 
 def page_css() -> list[str]:
@@ -265,6 +312,7 @@ def default_renderer() -> Renderer:
     return _default
 
 
-def handle_all(media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
+def handle_all(media: Any, result_id: Any, container: ResultData | None = None, *,
+               resolve: ImageResolver | None = None) -> Markup:
     """Render kernel media items into one sanitized HTML fragment. Never raises on bad data."""
-    return default_renderer().handle_all(media, result_id, container)
+    return default_renderer().handle_all(media, result_id, container, resolve=resolve)

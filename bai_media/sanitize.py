@@ -14,8 +14,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
+from urllib.parse import unquote
 from typing import Literal
 
 from markupsafe import Markup
@@ -84,12 +87,21 @@ STYLE_PROPERTIES: frozenset[str] = frozenset(
     min-height max-height padding padding-top padding-right padding-bottom padding-left margin
     margin-top margin-right margin-bottom margin-left border border-top border-right border-bottom
     border-left border-color border-style border-width border-collapse border-spacing
-    border-radius list-style-type caption-side empty-cells table-layout display""".split()
+    border-radius list-style-type caption-side empty-cells table-layout display float clear
+    background background-image""".split()
 )
-# Values: words, numbers, units, colours, quotes, commas; functions only rgb/hsl (no url(),
-# expression(), var() or escapes that could smuggle either).
-_STYLE_VALUE = re.compile(r"^(?:[-#%.,\w\s'\"!/+]|(?:rgba?|hsla?)\([\d\s.,%/+-]*\))*$")
-_DISPLAY_VALUES = frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"})
+# Values: words, numbers, units, colours, quotes, commas, parentheses; the only functions are
+# colours and gradients (pandas Styler's bar charts), never url(), expression(), var(), image-set()
+# or escapes that could smuggle one of them.
+_STYLE_VALUE = re.compile(r"^[-#%.,\w\s'\"!/+()]*$")
+_STYLE_FUNCTION = re.compile(r"([\w-]*)\s*\(")
+_STYLE_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "linear-gradient", "repeating-linear-gradient"})
+_KEYWORD_VALUES: dict[str, frozenset[str]] = {
+    "display": frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"}),
+    # Floats stay inside the output: its element is a block formatting context (our CSS).
+    "float": frozenset({"left", "right", "none"}),
+    "clear": frozenset({"left", "right", "both", "none"}),
+}
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
@@ -142,18 +154,67 @@ def clean_style(value: str) -> str:
             continue
         if not _STYLE_VALUE.match(val) or "/*" in val:
             continue
-        if prop == "display" and val.lower() not in _DISPLAY_VALUES:
+        if any(name.lower() not in _STYLE_FUNCTIONS for name in _STYLE_FUNCTION.findall(val)):
+            continue
+        if prop in _KEYWORD_VALUES and val.lower() not in _KEYWORD_VALUES[prop]:
             continue
         kept.append(f"{prop}: {val}")
     return "; ".join(kept) + (";" if kept else "")
+
+
+def anchor_token(value: str) -> str:
+    """An ``id`` or in-page link target as both are kept, so links reach their ids: everything
+    but whitespace, control, format and markup characters (JupyterLab's heading ids keep
+    punctuation), bounded."""
+    if value.isascii() and value.isprintable() and not any(ch in value for ch in " \"'<>`"):
+        return value[:128]
+    return "".join(ch for ch in value[:256] if ch not in "\"'<>`" and not (
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")))[:128]
+
+
+#: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
+#: None to refuse it.
+ImageResolver = Callable[[str], str | None]
+BROKEN_IMAGE = "data:image/png;base64,"
+_image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
+
+
+@contextmanager
+def resolving_images(resolve: ImageResolver | None) -> Iterator[None]:
+    """Within the block, relative ``img src`` URLs go through ``resolve`` (e.g. files next to a
+    notebook read by the caller); what it returns is checked like any ``src``. Without a
+    resolver, relative image URLs are dropped: they would fetch from the host application."""
+    if resolve is None:
+        yield
+        return
+    token = _image_resolver.set(resolve)
+    try:
+        yield
+    finally:
+        _image_resolver.reset(token)
+
+
+def _resolved_image(value: str) -> str:
+    """A relative ``img src`` through the active resolver; other values unchanged."""
+    resolve = _image_resolver.get()
+    if resolve is None or value.strip().startswith("//") or check_url(value) is None:
+        return value
+    if _SCHEME.match(_strip_invisible(value.strip()).lower()):
+        return value
+    # A refused image stays visible as a broken one (its alt text and the browser's icon), as
+    # JupyterLab shows a missing file; the empty image data never loads anything.
+    return resolve(value.strip()) or BROKEN_IMAGE
 
 
 def filter_attribute(tag: str, name: str, value: str) -> str | None:
     """The per-attribute rules shared by both engines; ``None`` drops the attribute."""
     if name in _URL_ATTRS:
         if tag == "a" and name == "href" and value.strip().startswith("#"):
-            return "#" + ID_PREFIX + value.strip()[1:] if value.strip() != "#" else None
+            token = anchor_token(unquote(value.strip()[1:]))
+            return "#" + ID_PREFIX + token if token else None
         data_image = tag == "img" and name == "src"
+        if data_image:
+            value = _resolved_image(value)
         if tag in ("audio", "video", "source", "img") and name == "src":
             # A relative src would make the viewer's browser send an authenticated GET to the
             # host application; only absolute http(s) or inline image data.
@@ -161,7 +222,7 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
             return checked if checked and _SCHEME.match(_strip_invisible(checked).lower()) else None
         return check_url(value, data_image=data_image)
     if name in ("id", "name"):
-        token = re.sub(r"[^\w-]", "", value)[:64]
+        token = anchor_token(value)
         return (ID_PREFIX + token) if token else None
     if name == "style":
         return clean_style(value) or None
@@ -179,15 +240,20 @@ def _allowed(tag: str, name: str) -> bool:
 
 
 @cache
-def _nh3_cleaner() -> Callable[[str], str]:
+def _nh3_cleaner(mathml: bool = False) -> Callable[[str], str]:
     import nh3
 
     attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    tags, clean_content = set(ALLOWED_TAGS), set(CLEAN_CONTENT_TAGS)
+    if mathml:
+        tags |= MATHML_TAGS
+        clean_content.discard("math")
+        attributes.update({tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS})
     cleaner = nh3.Cleaner(
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(CLEAN_CONTENT_TAGS),
+        tags=tags,
+        clean_content_tags=clean_content,
         attributes=attributes,
-        attribute_filter=filter_attribute,
+        attribute_filter=_filter_with_math if mathml else filter_attribute,
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes=set(URL_SCHEMES) | {"data"},
@@ -196,7 +262,7 @@ def _nh3_cleaner() -> Callable[[str], str]:
 
 
 @cache
-def _bleach_cleaner() -> Callable[[str], str]:
+def _bleach_cleaner(mathml: bool = False) -> Callable[[str], str]:
     try:
         import bleach
         from bleach.html5lib_shim import Filter
@@ -214,7 +280,7 @@ def _bleach_cleaner() -> Callable[[str], str]:
                     for key, value in token["data"].items():
                         # bleach keeps entity references in values; judge what the browser sees.
                         decoded = html.unescape(value)
-                        new = filter_attribute(tag, key[1], decoded)
+                        new = (_filter_with_math if mathml else filter_attribute)(tag, key[1], decoded)
                         if new is not None:
                             attrs[key] = value if new == decoded else new
                     if tag == "a":
@@ -226,9 +292,12 @@ def _bleach_cleaner() -> Callable[[str], str]:
         def sanitize_css(self, style: str) -> str:
             return clean_style(style)
 
+    def allowed(tag: str, name: str, value: str) -> bool:
+        return name in MATHML_ATTRIBUTES if mathml and tag in MATHML_TAGS else _allowed(tag, name)
+
     cleaner = bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=lambda tag, name, value: _allowed(tag, name),
+        tags=ALLOWED_TAGS | MATHML_TAGS if mathml else ALLOWED_TAGS,
+        attributes=allowed,
         protocols=URL_SCHEMES | {"data"},
         strip=True,
         strip_comments=True,
@@ -240,12 +309,15 @@ def _bleach_cleaner() -> Callable[[str], str]:
     return cleaner.clean
 
 
-def sanitize_html(source: str, engine: Engine = "nh3") -> Markup:
-    """Sanitize untrusted HTML under the project policy and mark the result safe."""
+def sanitize_html(source: str, engine: Engine = "nh3", *, mathml: bool = False) -> Markup:
+    """Sanitize untrusted HTML under the project policy and mark the result safe.
+
+    ``mathml`` also admits the MathML allowlist (for markdown, whose math is part of its tree).
+    """
     if engine == "nh3":
-        return Markup(accessible(_nh3_cleaner()(source)))
+        return Markup(accessible(_nh3_cleaner(mathml)(source)))
     if engine == "bleach":
-        return Markup(accessible(_bleach_cleaner()(source)))
+        return Markup(accessible(_bleach_cleaner(mathml)(source)))
     raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -293,12 +365,16 @@ MATHML_ATTRIBUTES: frozenset[str] = frozenset(
     columnlines rowlines rowspacing columnspacing frame largeop symmetric minsize maxsize
     notation voffset encoding""".split()
 )
-_MATH_VALUE = re.compile(r"^[\w\s.%#+-]{0,64}$")
+_MATH_VALUE = re.compile(r"^[\w\s.%#+/-]{0,64}$")
 
 
 def _filter_math_attribute(tag: str, name: str, value: str) -> str | None:
     # No URLs exist in this allowlist (no href, no maction); values are short plain tokens.
     return value if _MATH_VALUE.match(value) else None
+
+
+def _filter_with_math(tag: str, name: str, value: str) -> str | None:
+    return _filter_math_attribute(tag, name, value) if tag in MATHML_TAGS else filter_attribute(tag, name, value)
 
 
 @cache

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..renderer import Renderer, default_renderer
+from ..sanitize import ImageResolver, resolving_images
 from . import backendai, jupyter, unklearn, widgets
 from .backendai import BackendAISession
 from .session import RunSession
@@ -59,9 +60,15 @@ def detect(obj: Any) -> str:
     return "media"
 
 
-def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None) -> Markup:
-    """One fragment for a document in any supported format."""
-    renderer = renderer or default_renderer()
+def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None, *,
+           resolve: ImageResolver | None = None) -> Markup:
+    """One fragment for a document in any supported format; ``resolve`` embeds relative images
+    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk)."""
+    with resolving_images(resolve):
+        return _render(obj, fmt, name, renderer or default_renderer())
+
+
+def _render(obj: Any, fmt: str, name: str, renderer: Renderer) -> Markup:
     fmt = detect(obj) if fmt == "auto" else fmt
     if fmt == "notebook":
         return jupyter.render_notebook(obj, name, renderer)

@@ -83,3 +83,11 @@ def test_example_app_has_no_axe_violations_and_its_controls_work_from_the_keyboa
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     box = page.page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.width, r.height]; })()")
     assert min(box) >= 24
+def test_example_pages_follow_the_dark_scheme(example: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    """Review: the example pages' own headings were black on the dark background, in Times."""
+    page = load_page.open(url=example, wait_ms=500, color_scheme="dark")
+    got = page.evaluate("""(() => { const s = getComputedStyle(document.querySelector('h1'));
+        return [s.color, s.fontFamily, getComputedStyle(document.body).backgroundColor]; })()""")
+    color, font, background = got
+    assert min(int(v) for v in color[color.index("(") + 1:-1].split(",")[:3]) > 150, color
+    assert "Times" not in font and "system-ui" in font and background == "rgb(13, 17, 23)"
