@@ -329,6 +329,7 @@ def sanitize_html(source: str, engine: Engine = "nh3", *, mathml: bool = False) 
 _TOKEN = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|<""")
 _HAS_ALT = re.compile(r"(?:^|\s)alt(?:\s|$)")
 _ATTR_VALUES = re.compile(r"""="[^"]*"|='[^']*'""")
+_BLANK = re.compile(r"(?:\s|&nbsp;|&#160;|\xa0)+")
 
 
 def accessible(html: str) -> str:
@@ -339,17 +340,22 @@ def accessible(html: str) -> str:
     if "<img" not in html and "<th" not in html:
         return html
     out: list[str] = []
-    tokens = list(_TOKEN.finditer(html))
-    for i, match in enumerate(tokens):
-        closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
-        text = match.group(0)
+    tokens = [m.group(0) for m in _TOKEN.finditer(html)]
+    i = 0
+    while i < len(tokens):
+        text = tokens[i]
+        match = _TOKEN.match(text)
+        closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""  # type: ignore[union-attr]
         if tag == "img" and not closing and not _HAS_ALT.search(_ATTR_VALUES.sub("", attrs)):
             text = f'<img{attrs.rstrip("/ ")} alt="">'
-        elif tag == "th" and not closing and i + 1 < len(tokens) and tokens[i + 1].group(0).lower() == "</th>":
-            text = f"<td{attrs}>"
-        elif tag == "th" and closing and i > 0 and out[-1].startswith("<td") and tokens[i - 1].group(2) and tokens[i - 1].group(2).lower() == "th":
-            text = "</td>"
+        elif tag == "th" and not closing:
+            blank = 1 if i + 1 < len(tokens) and _BLANK.fullmatch(tokens[i + 1]) else 0
+            if i + 1 + blank < len(tokens) and tokens[i + 1 + blank].lower() == "</th>":
+                out.extend((f"<td{attrs}>", *tokens[i + 1 : i + 1 + blank], "</td>"))
+                i += 2 + blank
+                continue
         out.append(text)
+        i += 1
     return "".join(out)
 
 
