@@ -306,15 +306,6 @@ def _bleach_cleaner(mathml: bool = False) -> Callable[[str], str]:
         css_sanitizer=PolicyCss(),
         filters=[PolicyFilter],
     )
-    # bleach's etree walker finds a node's parent by scanning the siblings (list.count/index), so
-    # its time is quadratic in the width of the tree; the DOM builder and walker keep parent links.
-    from bleach import html5lib_shim
-    from bleach._vendor.html5lib import treebuilders
-
-    cleaner.parser = html5lib_shim.BleachHTMLParser(
-        tags=cleaner.tags, strip=cleaner.strip, consume_entities=False, namespaceHTMLElements=False,
-        tree=treebuilders.getTreeBuilder("dom"))
-    cleaner.walker = html5lib_shim.getTreeWalker("dom")
     # bleach keeps the text of removed elements (e.g. a script's source, shown as inert text);
     # nh3 drops it. Both are safe; only nh3 is tidy, one reason it is the default.
     return cleaner.clean
