@@ -79,6 +79,7 @@ def test_example_app_has_no_axe_violations_and_its_controls_work_from_the_keyboa
             break
     else:
         pytest.fail("no bai-media button is reachable with Tab")
+    page.page.wait_for_timeout(400)  # the controls fade in over .15 s
     assert page.evaluate("getComputedStyle(document.activeElement.parentElement).opacity") == "1"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     box = page.page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.width, r.height]; })()")
