@@ -25,7 +25,7 @@ from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
+from .sanitize import ENGINES, Engine, ImageResolver, check_remote_media, resolving_images, sanitize_html, xml_chars
 from .state import RenderedItem, ResultData
 from .templating import compile_simple
 
@@ -60,6 +60,8 @@ class Renderer:
     """Renders media items with a registry of handlers under one set of options.
 
     Thread-safe: all mutable state lives in the results it renders into, one per caller.
+    ``remote_media`` is "allow" (the default, as Jupyter), "block" (remote images, audio and video
+    shown as links) or a proxy URL template with ``{url}`` (see ``bai_media.sanitize``).
     ``plugins`` applies installed handler plug-ins: ``True`` for all, or their entry point names.
     """
 
@@ -71,10 +73,12 @@ class Renderer:
         template_dirs: Sequence[str | Path] = (),
         registry: Registry | None = None,
         plugins: bool | Iterable[str] = False,
+        remote_media: str = "allow",
     ) -> None:
         if sanitizer not in ENGINES:
             raise ValueError(f"unknown sanitizer engine {sanitizer!r}; choose one of {', '.join(ENGINES)}")
         self.sanitizer: Engine = sanitizer
+        self.remote_media = check_remote_media(remote_media)
         self.limits = limits or Limits()
         self.registry = registry if registry is not None else default_registry()
         if plugins:
@@ -115,13 +119,15 @@ class Renderer:
 
     def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer, mathml=mathml)
+        return sanitize_html(html, self.sanitizer, self.remote_media, mathml=mathml)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
+        """A template's output; for ``.svg`` templates, valid XML whatever text went into it."""
         render = self._compiled.get(name)
         if render is None:
             render = self._compiled[name] = self._compile(name)
-        return render(**context)
+        output = render(**context)
+        return Markup(xml_chars(output)) if name.endswith(".svg") else output
 
     def _compile(self, name: str) -> Callable[..., Markup]:
         """The template's render function: a format string when it is simple enough, else Jinja."""

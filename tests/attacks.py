@@ -136,7 +136,35 @@ def attack_items() -> list[tuple[str, object]]:
         ("application/vnd.jupyter.error", {"ename": "<script>__pwned(225)</script>", "evalue": "<img src=x onerror=__pwned(226)>", "traceback": ["\x1b[31m<svg onload=__pwned(227)>"]}),
         ("application/vnd.sorna.gitgraph", [{"oid": "<script>", "parent_ids": [], "author": "a", "message": "<img src=x onerror=__pwned(228)>", "branch": "main", "parent_branches": []}]),
     ]
+    items += ROUND_2_ATTACKS
     return items
+
+
+#: Security round 2 (issue 14): bounds that cut, and text that enters generated markup.
+ROUND_2_ATTACKS: list[tuple[str, object]] = [
+    ("stdout", "\x1b[100000000G<img src=x onerror=__pwned(229)>\x1b[" + "9" * 5000 + "m\n"),
+    ("stdout", "a" * 3000 + "\x1b[2K<script>__pwned(230)</script>" * 20 + "\x1b[1K\n"),
+    ("application/vnd.jupyter.error", {"ename": "E", "evalue": "v", "traceback": ["\x1b[99999999G\x1b]8;;javascript:__pwned(231)\x07x"]}),
+    ("text/html", "<div>" * 300 + "<img src=x onerror=__pwned(232)>"),
+    ("text/html", "<div></x>" * 300 + "<svg><script>__pwned(233)</script></svg>"),
+    ("text/html", "".join(f"<b title={i}>" for i in range(20)) + "<p><img src=x onerror=__pwned(234)></p>"),
+    ("text/html", "<a title=\"<img src=https://attacker.example/t.png onerror=__pwned(235)>\" href='https://ok.example/'>t</a>"),
+    ("text/latex", "\\(" * 300 + "<img src=x onerror=__pwned(236)>"),
+    ("text/latex", "$\\text{" * 60 + "<script>__pwned(237)</script>$"),
+    ("application/vnd.sorna.gitgraph", [{"oid": "a\x00", "parent_ids": [], "branch": "m\ufffe",
+                                         "message": "\x01]]><script>__pwned(238)</script>\ud800", "author": "\x0b"}]),
+    ("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 300 + "<script>__pwned(239)</script>" + "</g>" * 300 + "</svg>"),
+    ("text/html", "<div style='margin-top:-300px;vertical-align:500px;text-indent:-999px'>over the page</div>"),
+]
+
+#: Finding 1 (markdown restores math after sanitizing): attribute-quoting variants. The markdown
+#: engineer's branch (``md``) fixes the class; tests/test_security_browser.py loads these.
+MARKDOWN_MATH_ATTACKS: list[tuple[str, object]] = [
+    ("text/markdown", "<img title='a\" $\\text{'/src='x'/onerror='__pwned(240)'/x='}$'>"),
+    ("text/markdown", "<img title=\"a' $\\text{\"/src=\"x\"/onerror=\"__pwned(241)\"/x=\"}$\">"),
+    ("text/markdown", "<img title=a $\\text{ src=x onerror=__pwned(242) }$>"),
+    ("text/markdown", "<a href=\"https://e.org/\" title='\" $$\\text{'><img src=x onerror=__pwned(243)>}$$'>x</a>"),
+]
 
 
 HOSTILE_RESULT_IDS = ["\"><script>__pwned(300)</script>", "x' onmouseover='__pwned(301)", "BackendAI", "__hits"]

@@ -1,7 +1,7 @@
 """Flask integration: ``BaiMedia(app)`` or ``BaiMedia().init_app(app)``.
 
 Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
-``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
+``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
 ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB).
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
@@ -32,6 +32,7 @@ class BaiMedia:
     def init_app(self, app: Flask) -> None:
         app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
         app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
+        app.config.setdefault("BAI_MEDIA_REMOTE_MEDIA", "allow")
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
@@ -43,7 +44,7 @@ class BaiMedia:
 
 
 def _renderer() -> Any:
-    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"], current_app.config["BAI_MEDIA_REMOTE_MEDIA"])
 
 
 def asset_root() -> str:

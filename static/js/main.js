@@ -80,11 +80,15 @@
     return bar;
   }
 
+  /* Copy is offered only on text the server built (streams; code marked bai-media-code, a class
+   * kernel HTML cannot claim), and copies what is rendered (innerText), never hidden text. */
+  var COPYABLE = 'pre.bai-media-stream, .bai-media-code';
+
   function addCopy(item) {
-    var pre = item.querySelector('pre');
+    var pre = item.querySelector(COPYABLE);
     if (!pre || !navigator.clipboard) return;
     var b = button('Copy', 'Copy this output', function () {
-      navigator.clipboard.writeText(pre.textContent).then(function () {
+      navigator.clipboard.writeText(pre.innerText).then(function () {
         b.textContent = 'Copied';
         setTimeout(function () { b.textContent = 'Copy'; }, 1500);
       }, function () { b.textContent = 'Copy failed'; });
@@ -111,10 +115,8 @@
     for (var i = 0; i < items.length; i++) {
       var item = items[i];
       item.setAttribute('data-bai-enhanced', '');
-      if (item.querySelector('.bai-media-stream, .highlight')) {
-        addCopy(item);
-        addExpand(item);
-      }
+      addCopy(item);
+      if (item.querySelector('.bai-media-stream, .highlight')) addExpand(item);
       if (item.querySelector('img.bai-media-drawing')) drawings = true;
     }
     /* Terminals the page declares (the sanitizer removes data-* from kernel output). */

@@ -97,3 +97,12 @@ def test_tags_return_markup_safe_in_django() -> None:
     assert isinstance(out, Markup) and "&lt;x&gt;" in out
     rendered = engines["django"].from_string("{{ v }}").render({"v": out})
     assert rendered == str(out)
+
+
+def test_nested_json_body_is_a_400_not_a_500() -> None:
+    client = Client()
+    for body in ("[" * 100_000, '{"media": [], "result_id": ' + "[" * 500 + "]" * 500 + "}"):
+        response = client.post("/bai-media/render", body, content_type="application/json")
+        assert response.status_code == 400
+    small = client.post("/bai-media/render", '{"media": [["stdout", "\\u001b[100000000Gx"]]}', content_type="application/json")
+    assert small.status_code == 200 and len(small.content) < 5000

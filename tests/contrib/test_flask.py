@@ -82,3 +82,22 @@ def test_one_extension_serves_several_apps() -> None:
         ext.init_app(app)
         assert app.extensions["bai_media"] is ext and "bai_media_assets" in app.jinja_env.globals
     assert not hasattr(ext, "app")
+
+
+def test_nested_json_body_is_a_400_not_a_500(app: Flask) -> None:
+    client = app.test_client()
+    for body in ("[" * 100_000, '{"media": [], "result_id": ' + "[" * 500 + "]" * 500 + "}"):
+        assert client.post("/bai-media/render", data=body, content_type="application/json").status_code == 400
+
+
+def test_a_44_byte_post_cannot_ask_for_megabytes(app: Flask) -> None:
+    body = '{"media": [["stdout", "\\u001b[100000000Gx"]]}'
+    response = app.test_client().post("/bai-media/render", data=body, content_type="application/json")
+    assert response.status_code == 200 and len(response.get_data()) < 5000
+
+
+def test_remote_media_policy_from_config(app: Flask) -> None:
+    app.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"
+    body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
+    html = app.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert 'src="https://attacker' not in html and "bai-media-remote-link" in html

@@ -13,7 +13,7 @@ from ..common import local_assets, renderer_for
 
 
 def renderer() -> Renderer:
-    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"))
+    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"))
 
 
 def asset_root() -> str | None:
