@@ -399,12 +399,16 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
 def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
     """Render in worker processes: how many were written, and the failures. A full disk stops
     the batch (the rest would fail the same way)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     failures: list[str] = []
     written = stopped = 0
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
+    # Workers start from a clean server process: a fork of a caller that already runs threads or
+    # vl-convert's JavaScript engine (Vega charts) would deadlock in the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, click.progressbar(
         length=len(tasks), label="rendering", file=sys.stderr) as bar:
         futures = [pool.submit(_render_one, task) for task in tasks]
         for future in as_completed(futures):

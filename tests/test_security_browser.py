@@ -23,8 +23,10 @@ DOM_AUDIT = """() => {
   const found = [];
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
+    const widgetControl = ['input','button','textarea','select'].includes(tag) && el.disabled && el.closest('.bai-widget')
+        && !el.hasAttribute('name') && !el.hasAttribute('form');
     if (['script','iframe','object','embed','form','input','button','textarea','select','meta','base','link','frame'].includes(tag)
-        && !el.closest('head')) found.push(tag);
+        && !el.closest('head') && !widgetControl) found.push(tag);
     for (const attr of el.attributes) {
       if (attr.name.startsWith('on')) found.push(tag + '[' + attr.name + ']');
       if (/^\\s*(javascript|vbscript|data:text)/i.test(attr.value) && ['href','src','action','formaction','xlink:href'].includes(attr.name))

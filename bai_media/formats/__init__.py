@@ -61,20 +61,25 @@ def detect(obj: Any) -> str:
 
 
 def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None, *,
-           resolve: ImageResolver | None = None) -> Markup:
+           resolve: ImageResolver | None = None, widget_state: Mapping[str, Any] | None = None) -> Markup:
     """One fragment for a document in any supported format; ``resolve`` embeds relative images
-    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk)."""
+    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk).
+
+    ``widget_state`` is saved ipywidgets state (``application/vnd.jupyter.widget-state+json``) for
+    Jupyter outputs that show widgets; a notebook's own saved state is used when it is None.
+    """
     with resolving_images(resolve):
-        return _render(obj, fmt, name, renderer or default_renderer())
+        return _render(obj, fmt, name, renderer or default_renderer(), widget_state)
 
 
-def _render(obj: Any, fmt: str, name: str, renderer: Renderer) -> Markup:
+def _render(obj: Any, fmt: str, name: str, renderer: Renderer, widget_state: Mapping[str, Any] | None) -> Markup:
     fmt = detect(obj) if fmt == "auto" else fmt
     if fmt == "notebook":
-        return jupyter.render_notebook(obj, name, renderer)
+        return jupyter.render_notebook(obj, name, renderer, widget_state)
     if fmt == "jupyter":
         outputs = obj if isinstance(obj, list) else [obj]
-        return renderer.handle_all(jupyter.output_items(outputs, renderer.registry), name)
+        prepared = jupyter.prepare_widgets(widget_state, renderer.registry) if widget_state is not None else None
+        return renderer.handle_all(jupyter.output_items(outputs, renderer.registry, prepared), name)
     if fmt == "backendai":
         return Markup(backendai.render(obj, name, renderer).__html__())
     if fmt == "unklearn":

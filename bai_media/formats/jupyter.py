@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +20,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..handlers.errors import ERROR_TYPE
+from ..handlers.jupyter_widgets import WIDGET_STATE, WIDGET_VIEW
 from ..items import invalid
 from ..items import MediaItem
 from ..registry import Registry
@@ -54,8 +55,36 @@ def bundle_item(bundle: Mapping[str, Any], metadata: Mapping[str, Any], registry
     return MediaItem(mime.lower(), data, metadata, fallback)
 
 
-def output_item(output: Any, registry: Registry) -> Any:
-    """One nbformat output as one media item (or the raw value, which renders as an error)."""
+def saved_widget_state(nb: Any) -> Mapping[str, Any] | None:
+    """The widget state a notebook saved (``metadata.widgets``), if any; validated by the handler."""
+    meta = nb.get("metadata") if isinstance(nb, Mapping) else None
+    widgets = meta.get("widgets") if isinstance(meta, Mapping) else None
+    state = widgets.get(WIDGET_STATE) if isinstance(widgets, Mapping) else None
+    return state if isinstance(state, Mapping) else None
+
+
+def prepare_widgets(saved: Mapping[str, Any], registry: Registry) -> Mapping[str, Any]:
+    """Saved widget state with each Output widget's nbformat outputs turned into media items,
+    as a cell's are, so they reach the handlers through the normal pipeline. Done once per state.
+    """
+    models = saved.get("state")
+    if not isinstance(models, Mapping):
+        return saved
+    converted: dict[str, Any] = {}
+    prepared = {**saved, "state": converted}  # filled below: widgets shown inside Output widgets see it
+    for model_id, model in models.items():
+        state = model.get("state") if isinstance(model, Mapping) else None
+        if isinstance(state, Mapping) and model.get("model_name") == "OutputModel":
+            model = {**model, "state": {**state, "outputs": output_items(state.get("outputs") or [], registry, prepared)}}
+        converted[model_id] = model
+    return prepared
+
+
+def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> Any:
+    """One nbformat output as one media item (or the raw value, which renders as an error).
+
+    A widget view gets the saved widget state in its metadata, where the widget handler reads it.
+    """
     if not isinstance(output, Mapping):
         return output
     kind = output.get("output_type")
@@ -68,6 +97,8 @@ def output_item(output: Any, registry: Registry) -> Any:
             return MediaItem("text/plain", "(empty output)")
         raw_meta = output.get("metadata")
         metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
+        if widget_state is not None and WIDGET_VIEW in bundle:
+            metadata = {**metadata, WIDGET_STATE: widget_state}
         return bundle_item(bundle, metadata, registry)
     if kind == "error":
         return MediaItem(ERROR_TYPE, {"ename": output.get("ename"), "evalue": output.get("evalue"),
@@ -114,10 +145,24 @@ def merge_streams(outputs: list[Any]) -> list[Any]:
     return merged
 
 
-def output_items(outputs: Any, registry: Registry) -> list[Any]:
+def output_items(outputs: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> list[Any]:
+    """A cell's outputs as media items; ``widget_state`` comes from :func:`prepare_widgets`."""
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
-    return [output_item(output, registry) for output in merge_streams(outputs)]
+    return [output_item(output, registry, widget_state) for output in merge_streams(outputs)]
+
+
+def label_figures(items: list[Any], cell: int) -> list[Any]:
+    """Images the kernel gave no alt text get one naming what they are: "figure 2 of cell 12"."""
+    labelled, count = [], 0
+    for item in items:
+        if isinstance(item, MediaItem) and item.type.startswith("image/"):
+            count += 1
+            alt = item.meta("alt")
+            if not (isinstance(alt, str) and alt.strip()):
+                item = replace(item, metadata={**item.metadata, "alt": f"figure {count} of cell {cell}"})
+        labelled.append(item)
+    return labelled
 
 
 @dataclass(slots=True)
@@ -191,14 +236,20 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
     return _ATTACHMENT.sub(replace, source)
 
 
-def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Markup:
-    """A whole notebook: markdown cells, highlighted code with prompts, and every output."""
+def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
+                    widget_state: Mapping[str, Any] | None = None) -> Markup:
+    """A whole notebook: markdown cells, highlighted code with prompts, and every output.
+
+    Widgets are drawn from ``widget_state`` if given, else from the state the notebook saved.
+    """
     renderer = renderer or default_renderer()
     if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
         version = nb.get("nbformat") if isinstance(nb, Mapping) else None
         why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
         return renderer.error_fragment(why)
     language = _language(nb)
+    saved = widget_state if widget_state is not None else saved_widget_state(nb)
+    prepared = prepare_widgets(saved, renderer.registry) if saved is not None else None
     cells: list[Cell] = []
     for index, raw in enumerate(nb["cells"]):
         rid = f"{name}-c{index}"
@@ -214,7 +265,7 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Mar
         elif kind == "code":
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = output_items(raw.get("outputs", []), renderer.registry)
+            outputs = label_figures(output_items(raw.get("outputs", []), renderer.registry, prepared), index + 1)
             listed = raw.get("outputs")
             raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)

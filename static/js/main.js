@@ -111,13 +111,14 @@
 
   function enhance(root) {
     var items = root.querySelectorAll ? root.querySelectorAll('.bai-media-item:not([data-bai-enhanced])') : [];
-    var drawings = false;
+    var drawings = false, plots = false;
     for (var i = 0; i < items.length; i++) {
       var item = items[i];
       item.setAttribute('data-bai-enhanced', '');
       addCopy(item);
       if (item.querySelector('.bai-media-stream, .highlight')) addExpand(item);
       if (item.querySelector('img.bai-media-drawing')) drawings = true;
+      if (item.querySelector('.bai-media-plotly')) plots = true;
     }
     /* Terminals the page declares (the sanitizer removes data-* from kernel output). */
     var terms = root.querySelectorAll ? root.querySelectorAll('[data-bai-webterm]:not([data-bai-enhanced])') : [];
@@ -126,11 +127,14 @@
       el.setAttribute('data-bai-enhanced', '');
       new BackendAI.Webterm(el, el.getAttribute('data-bai-webterm'), {url: el.getAttribute('data-url'), theme: el.getAttribute('data-theme')});
     }
-    if (drawings) {
-      loadChunk('drawing').then(function (chunk) { chunk.enhance(root); }, function (err) {
-        if (window.console) console.warn(err.message);
-      });
-    }
+    if (drawings) use('drawing', root);
+    if (plots) use('plotly', root);
+  }
+
+  function use(name, root) {
+    loadChunk(name).then(function (chunk) { chunk.enhance(root); }, function (err) {
+      if (window.console) console.warn(err.message);
+    });
   }
 
   function csrfToken() {
