@@ -197,11 +197,26 @@ def _lexer(language: str) -> Lexer:
         return TextLexer(stripnl=False)
 
 
+#: Every ``<`` in the formatter's output must open one of the tags it writes for us, with class
+#: names of word characters only; then the rest is escaped text and nothing can be active.
+_FOREIGN_TAG = re.compile(r'<(?!/?span>|span class="[\w -]{1,100}">|/?pre>|/div>|div class="highlight">)')
+
+
 def _highlight(source: str, language: str, renderer: Renderer) -> Markup:
+    """Pygments' HTML, serialized as the sanitizer would (same bytes), without re-parsing it.
+
+    Pygments escapes all token text (``& < > " '``) and writes only ``div``, ``pre`` and
+    ``span class`` tags; :data:`_FOREIGN_TAG` checks that on the actual output, and anything
+    else (a plug-in lexer's odd token name, say) goes through the sanitizer after all.
+    """
     # Lexers and the formatter keep no state between calls, so one of each serves every thread.
-    # Pygments escapes the source; its markup still goes through the one policy like all HTML.
     def compute() -> Markup:
-        return renderer.sanitize(highlight(source, _lexer(language), _FORMATTER))
+        out = highlight(source, _lexer(language), _FORMATTER)
+        if _FOREIGN_TAG.search(out):
+            return renderer.sanitize(out)
+        # The sanitizer's serializer writes quotes in text literally, no-break spaces as entities,
+        # and drops NUL (the HTML parser ignores it); every "&" Pygments wrote starts an escape.
+        return Markup(out.replace("&quot;", '"').replace("&#39;", "'").replace("\xa0", "&nbsp;").replace("\0", ""))
 
     return renderer.cache.memo(f"highlight:{language}", source, compute) if renderer.cache is not None else compute()
 

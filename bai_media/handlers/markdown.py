@@ -27,7 +27,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 from pygments import highlight
@@ -448,6 +448,29 @@ class _FastTables(TableProcessor):
         return "|" in block.partition("\n")[0] and super().test(parent, block)
 
 
+#: Inline patterns registered here, and what each needs in the text to match at all.
+_INLINE_TRIGGERS = {
+    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[",
+    "image_reference": r"\[", "short_reference": r"\[", "short_image_ref": r"\[", "autolink": "<",
+    "automail": "<", "linebreak": r"  \n", "html": "<", "bai_math": "BAIMATH", "entity": "&",
+    "em_strong": "[*_]", "bai_strike": "~~",
+}
+
+
+class _QuickInline(InlineTreeprocessor):
+    """Python-Markdown tries every inline pattern on every text run; most runs of prose hold
+    nothing any pattern could match, and are returned as they are without the tries."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.trigger = re.compile("|".join(sorted(set(_INLINE_TRIGGERS.values()))))
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+        if self.trigger.search(data) is None:
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+
+
 class _Bai(Extension):
     """GFM strikethrough and task lists, heading ids, math in text only, and the cost bounds."""
 
@@ -468,6 +491,8 @@ class _Bai(Extension):
         md.treeprocessors.register(_Restore(md, self), "bai_restore", 19)
         md.treeprocessors.register(_Tasks(md), "bai_tasks", 18)
         md.treeprocessors.register(_Headings(md), "bai_headings", 5)
+        if {item.name for item in md.inlinePatterns._priority} == _INLINE_TRIGGERS.keys():
+            md.treeprocessors.register(_QuickInline(md), "inline", 20)
 
     def start(self) -> _Render:
         self.state = _Render(secrets.token_hex(6).upper())

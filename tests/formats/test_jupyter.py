@@ -15,6 +15,8 @@ from bai_media import Renderer
 from bai_media.formats import render
 from bai_media.formats.jupyter import render_notebook
 
+from ..html_checks import active_content
+
 OUTPUT_IDS = re.compile(r'<div class="bai-media-item [^"]*" id="(nb-c\d+-out-\d+)"')
 
 
@@ -145,3 +147,64 @@ def test_relative_images_of_a_notebook_on_disk(tmp_path: Path) -> None:
     assert html.count('src="data:image/png;base64,iVBOR') == 3 and resolver.refused == []
     without = str(render(nb, "notebook", "nb"))  # no resolver: relative sources are dropped, not fetched
     assert "figures/x.png" not in without and "data:image/png" not in without
+
+
+HOSTILE_SOURCES = [
+    "</pre><script>__pwned(1)</script>",
+    "</div></pre><img src=x onerror=__pwned(2)>",
+    'x = "<svg onload=__pwned(3)>" + \'<a href="javascript:__pwned(4)">\'  # -->',
+    "%%html\n<iframe srcdoc='<script>parent.__pwned(5)</script>'></iframe>\n<!-- <![CDATA[ ]]> &lt;b&gt; &amp;",
+    "\0<scr\0ipt>__pwned(6)</script>\xa0\r\n\x0c\u2028\ufffe",
+]
+HOSTILE_LANGUAGES = ["python", "html", "javascript", "bash", "text", '"><img src=x onerror=__pwned(7)>', "</pre><script>__pwned(8)</script>"]
+
+
+def test_highlighted_code_is_exactly_what_the_sanitizer_would_make(shared: Path) -> None:
+    """Code cells skip re-sanitizing Pygments' output: the bytes must equal the sanitized ones."""
+    from pygments import highlight
+
+    from bai_media.formats.jupyter import _FORMATTER, _highlight, _lexer, join_text
+
+    renderer = Renderer()
+    sources = list(HOSTILE_SOURCES)
+    for path in sorted((shared / "corpus" / "notebooks").glob("*.ipynb")):
+        sources += [join_text(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    assert len(sources) > 300
+    for language in HOSTILE_LANGUAGES:
+        for source in sources:
+            raw = highlight(source, _lexer(language), _FORMATTER)
+            assert str(_highlight(source, language, renderer)) == str(renderer.sanitize(raw)), (language, source[:80])
+
+
+def test_highlighting_that_writes_other_markup_goes_through_the_sanitizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a lexer or formatter ever wrote anything but its own tags, the sanitizer takes over."""
+    from bai_media.formats import jupyter
+
+    forged = '<div class="highlight"><pre><span class="n" onclick="__pwned(1)">x</span><img src=x onerror=__pwned(2)></pre></div>'
+    monkeypatch.setattr(jupyter, "highlight", lambda *args: forged)
+    html = str(jupyter._highlight("x", "python", Renderer()))
+    assert "x</span>" in html and "onerror" not in html and "onclick" not in html and active_content(html) == []
+
+
+@pytest.mark.browser
+def test_hostile_code_cells_and_language_stay_inert_in_chromium(load_page) -> None:  # type: ignore[no-untyped-def]
+    from ..test_security_browser import DOM_AUDIT
+
+    renderer = Renderer()
+    cells = [{"cell_type": "code", "source": source, "outputs": [], "execution_count": 1} for source in HOSTILE_SOURCES]
+    body = ""
+    for i, language in enumerate(HOSTILE_LANGUAGES):
+        nb = {"nbformat": 4, "metadata": {"language_info": {"name": language}}, "cells": cells}
+        html = render_notebook(nb, f"nb{i}", renderer)
+        assert active_content(str(html)) == []
+        body += html
+    page = load_page.open(renderer.render_page(body, title="hostile code"), wait_ms=800)
+    page.evaluate("""() => { for (const el of document.querySelectorAll('pre, span, img, div')) {
+        el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); } }""")
+    page.page.wait_for_timeout(200)
+    assert page.hits == [] and page.evaluate("window.__hits") == [] and page.dialogs == [] and page.blocked_requests == []
+    assert page.evaluate(DOM_AUDIT) == []
+    # The hostile source is shown as text, whole, in every code cell.
+    texts = page.evaluate("[...document.querySelectorAll('div.highlight pre')].map(p => p.textContent)")
+    assert len(texts) == len(HOSTILE_SOURCES) * len(HOSTILE_LANGUAGES)
+    assert sum("</pre><script>__pwned(1)</script>" in t for t in texts) == len(HOSTILE_LANGUAGES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from typing import Any
 
@@ -243,3 +245,26 @@ def test_notebook_markdown_lines_up_with_the_code_column(load_page: Any) -> None
         (() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('.bai-nb-source pre'));
                  return r.getClientRects()[0].left; })()]""")
     assert abs(text_left - code_left) <= 2
+
+
+QUICK_INLINE_SAMPLES = [
+    "Plain prose, nothing to parse.\nSecond line, still plain; (parens) and 'quotes' and \"doubles\".",
+    "a  \nhard break", "x ~~gone~~ ~single~ y", "&amp; &#x41; & alone", "<b>bold</b> <http://a.example> <me@a.example>",
+    "a\\*b \\[c\\]", "**b** _i_ __u__ *", "[l](http://x.example) ![i](http://y.example/i.png) [ref][r]\n\n[r]: http://r.example",
+    "$x^2$ and $$y$$ and `$z$`", "- item *one*\n- item two\n\n1. plain\n2. [x] task", "| a | b |\n|---|---|\n| *1* | 2 |",
+    "# Heading with `code`\n\n> quote with [link](#Heading)",
+]
+
+
+@pytest.mark.parametrize("source", QUICK_INLINE_SAMPLES)
+def test_skipping_plain_text_runs_changes_no_output(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text runs no inline pattern could match skip the pattern tries; the output is the same."""
+    from bai_media.handlers import markdown as module
+
+    token = re.compile(r"[0-9A-F]{12}")
+    assert type(module._converter()[0].treeprocessors["inline"]) is module._QuickInline  # all patterns known
+    quick = token.sub("", str(handle_all([("text/markdown", source)], "m")))
+    monkeypatch.setattr(module, "_INLINE_TRIGGERS", {})
+    monkeypatch.setattr(module, "_local", threading.local())
+    assert type(module._converter()[0].treeprocessors["inline"]) is not module._QuickInline
+    assert token.sub("", str(handle_all([("text/markdown", source)], "m"))) == quick
