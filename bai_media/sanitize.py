@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from urllib.parse import unquote
-from typing import Literal
+from typing import Any, Literal
 
 from urllib.parse import quote
 
@@ -311,6 +311,32 @@ def _bleach_cleaner(mathml: bool = False) -> Callable[[str], str]:
         css_sanitizer=PolicyCss(),
         filters=[PolicyFilter],
     )
+    # bleach's etree walker finds a node's next sibling by scanning its parent's children, so its
+    # time is quadratic in the width of the tree (a 500-row table); the DOM builder and walker keep
+    # sibling links. The DOM builder leaves each '&' as a text node of its own, and bleach only
+    # recognises a character reference inside one text token, so adjacent text is joined first.
+    from bleach import html5lib_shim
+    from bleach._vendor.html5lib import treebuilders
+
+    dom_walker = html5lib_shim.getTreeWalker("dom")
+
+    def joined_text(tree: Any) -> Iterator[dict[str, Any]]:
+        pending: list[str] = []
+        for token in dom_walker(tree):
+            if token["type"] in ("Characters", "SpaceCharacters"):
+                pending.append(token["data"])
+                continue
+            if pending:
+                yield {"type": "Characters", "data": "".join(pending)}
+                pending = []
+            yield token
+        if pending:
+            yield {"type": "Characters", "data": "".join(pending)}
+
+    cleaner.parser = html5lib_shim.BleachHTMLParser(
+        tags=cleaner.tags, strip=cleaner.strip, consume_entities=False, namespaceHTMLElements=False,
+        tree=treebuilders.getTreeBuilder("dom"))
+    cleaner.walker = joined_text
     # bleach keeps the text of removed elements (e.g. a script's source, shown as inert text);
     # nh3 drops it. Both are safe; only nh3 is tidy, one reason it is the default.
     return cleaner.clean
