@@ -3,6 +3,9 @@
 Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
 ``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
 ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB).
+``BaiMedia(app, renderer=Renderer(...))`` (or ``init_app(app, renderer=...)``) gives the helpers,
+the filter and the render endpoint a configured renderer (custom handlers, limits, templates);
+without one they share a default renderer for ``BAI_MEDIA_SANITIZER``.
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
 ``value|bai_media(result_id, format="auto")``; all return ``Markup``.
@@ -17,33 +20,45 @@ from markupsafe import Markup
 
 from ..assets.server import MAX_BODY, render_request
 from ..assets.tags import asset_tags
+from ..renderer import Renderer
 from .common import local_asset, local_assets, render_value, renderer_for, same_origin
 
 blueprint = Blueprint("bai_media", __name__)
 
 
 class BaiMedia:
-    """The extension object; it keeps no app, so one instance can serve several apps."""
+    """The extension object; it keeps no app, so one instance can serve several apps.
 
-    def __init__(self, app: Flask | None = None) -> None:
+    ``renderer`` is used by every app this instance is initialised on, unless ``init_app`` is
+    given its own.
+    """
+
+    def __init__(self, app: Flask | None = None, *, renderer: Renderer | None = None) -> None:
+        self.renderer = renderer
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask) -> None:
+    def init_app(self, app: Flask, *, renderer: Renderer | None = None) -> None:
         app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
         app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
         app.extensions["bai_media"] = self
+        app.extensions[_RENDERER] = renderer or self.renderer
         app.add_template_global(bai_media_assets)
         app.add_template_global(bai_media)
         app.add_template_filter(bai_media_filter, "bai_media")
         app.register_blueprint(blueprint, url_prefix=app.config["BAI_MEDIA_URL_PREFIX"])
 
 
-def _renderer() -> Any:
-    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+_RENDERER = "bai_media.renderer"
+
+
+def _renderer() -> Renderer:
+    """This app's renderer: the one given to the extension, else the shared default."""
+    injected: Renderer | None = current_app.extensions.get(_RENDERER)
+    return injected if injected is not None else renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
 
 
 def asset_root() -> str:

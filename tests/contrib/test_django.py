@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django
+import pytest
 from django.conf import settings
 
 if not settings.configured:
@@ -20,6 +21,7 @@ if not settings.configured:
     django.setup()
 
 from django.core import checks  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -27,9 +29,11 @@ from django.urls import include, path  # noqa: E402
 from django.views.decorators.csrf import ensure_csrf_cookie  # noqa: E402
 
 from bai_media.contrib.common import local_assets  # noqa: E402
+from bai_media.contrib.django.settings import renderer  # noqa: E402
 
 from ..attacks import HTML_ATTACKS  # noqa: E402
 from ..html_checks import active_content  # noqa: E402
+from .shout import SHOUT  # noqa: E402
 
 TEMPLATE = """{% load bai_media %}<head>{% bai_media_assets %}</head><body>{{ note }}
 {% bai_media items "r" %}
@@ -97,3 +101,24 @@ def test_tags_return_markup_safe_in_django() -> None:
     assert isinstance(out, Markup) and "&lt;x&gt;" in out
     rendered = engines["django"].from_string("{{ v }}").render({"v": out})
     assert rendered == str(out)
+
+
+SHOUT_TEMPLATE = '{% load bai_media %}{% bai_media items "a" %}|{{ items|bai_media:"b" }}'
+
+
+@pytest.mark.parametrize("setting", ["tests.contrib.shout.shouting_renderer", "tests.contrib.shout.SHOUTING"])
+def test_configured_renderer_reaches_tag_filter_and_endpoint(setting: str) -> None:
+    items = [[SHOUT, "hi"]]
+    with override_settings(BAI_MEDIA_RENDERER=setting):
+        html = engines["django"].from_string(SHOUT_TEMPLATE).render({"items": items})
+        assert html.count("<strong class=shout>HI</strong>") == 2
+        answer = Client().post("/bai-media/render", {"media": [[SHOUT, "live"]], "result_id": "r"}, content_type="application/json")
+        assert answer.status_code == 200 and "<strong class=shout>LIVE</strong>" in answer.content.decode()
+        assert renderer() is renderer()  # a factory is called once
+    assert "class=shout" not in engines["django"].from_string(SHOUT_TEMPLATE).render({"items": items})
+
+
+def test_a_wrong_renderer_setting_is_a_configuration_error() -> None:
+    for setting in ("tests.contrib.shout.nothing_here", "tests.contrib.shout.SHOUT"):
+        with override_settings(BAI_MEDIA_RENDERER=setting), pytest.raises(ImproperlyConfigured, match="BAI_MEDIA_RENDERER"):
+            renderer()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-
 import pytest
 from flask import Flask, render_template_string
 
+from bai_media import Renderer
 from bai_media.contrib.common import local_assets
-from bai_media.contrib.flask import BaiMedia
+from bai_media.contrib.flask import BaiMedia, _renderer
 
 from ..attacks import HTML_ATTACKS
 from ..html_checks import active_content
+from .shout import shouting_renderer
 
 PAGE = """<!doctype html><head>{{ bai_media_assets() }}</head><body>
 {{ note }}
@@ -82,3 +83,38 @@ def test_one_extension_serves_several_apps() -> None:
         ext.init_app(app)
         assert app.extensions["bai_media"] is ext and "bai_media_assets" in app.jinja_env.globals
     assert not hasattr(ext, "app")
+
+
+SHOUT_PAGE = '{{ bai_media([["application/x-shout", "hi"]], "a") }}|{{ [["application/x-shout", "<yo>"]]|bai_media("b") }}'
+
+
+@pytest.mark.parametrize("where", ["constructor", "init_app"])
+def test_injected_renderer_reaches_helpers_filter_and_endpoint(where: str) -> None:
+    app = Flask(__name__)
+    renderer = shouting_renderer()
+    if where == "constructor":
+        BaiMedia(app, renderer=renderer)
+    else:
+        BaiMedia().init_app(app, renderer=renderer)
+    app.add_url_rule("/page", "page", lambda: render_template_string(SHOUT_PAGE))
+    client = app.test_client()
+    html = client.get("/page").get_data(as_text=True)
+    assert '<strong class=shout>HI</strong>' in html and '<strong class=shout>&lt;YO&gt;</strong>' in html
+    answer = client.post("/bai-media/render", json={"media": [["application/x-shout", "live"]], "result_id": "r"})
+    assert answer.status_code == 200 and "<strong class=shout>LIVE</strong>" in answer.get_data(as_text=True)
+    plain = Flask("plain")
+    BaiMedia(plain)  # other apps keep the default renderer, which does not know the type
+    plain.add_url_rule("/page", "page", lambda: render_template_string(SHOUT_PAGE))
+    assert "class=shout" not in plain.test_client().get("/page").get_data(as_text=True)
+
+
+def test_init_app_renderer_is_per_app() -> None:
+    ext = BaiMedia(renderer=shouting_renderer())
+    default_app, own_app = Flask("a"), Flask("b")
+    ext.init_app(default_app)
+    own = Renderer()
+    ext.init_app(own_app, renderer=own)
+    with default_app.app_context():
+        assert _renderer() is ext.renderer
+    with own_app.app_context():
+        assert _renderer() is own

@@ -1,7 +1,9 @@
 """Django integration: add ``"bai_media.contrib.django"`` to INSTALLED_APPS.
 
 Settings, read lazily: ``BACKENDAI_ASSET_ROOT`` (unset: the installed assets are served by the
-app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3").
+app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3"),
+``BAI_MEDIA_RENDERER`` (a dotted path to a ``Renderer`` or a factory returning one; used by the
+tags, the filter and the render endpoint instead of the default renderer for the sanitizer).
 Templates: ``{% load bai_media %}``, ``{% bai_media_assets %}``, ``{% bai_media media "id" %}``
 and the filter ``{{ value|bai_media:"id" }}``; all return ``Markup`` (safe in Django and Jinja2).
 """

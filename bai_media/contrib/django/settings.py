@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from ...assets.tags import asset_tags
 from ...renderer import Renderer
@@ -13,7 +16,24 @@ from ..common import local_assets, renderer_for
 
 
 def renderer() -> Renderer:
+    """``BAI_MEDIA_RENDERER`` if set, else the shared default renderer for ``BAI_MEDIA_SANITIZER``."""
+    path = getattr(settings, "BAI_MEDIA_RENDERER", None)
+    if path:
+        return _configured(str(path))
     return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"))
+
+
+@lru_cache(maxsize=8)
+def _configured(path: str) -> Renderer:
+    """The renderer at a dotted path, or the one its factory returns (called once per process)."""
+    try:
+        found = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"BAI_MEDIA_RENDERER: cannot import {path!r}: {exc}") from exc
+    made = found() if callable(found) else found
+    if not isinstance(made, Renderer):
+        raise ImproperlyConfigured(f"BAI_MEDIA_RENDERER: {path!r} is not a Renderer or a factory returning one")
+    return made
 
 
 def asset_root() -> str | None:
