@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, formats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,7 +113,6 @@ def _target(source: str, output: str | None, many: bool) -> str:
 def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
                 asset_root: str | None = None) -> str:
     """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
-    from . import formats
     from .renderer import Renderer
 
     renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
@@ -147,7 +146,7 @@ def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", type=click.Path(), help="Output file (one input) or folder (several). Default: INPUT with .html; stdout for '-'.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["auto", "media", "backendai", "notebook", "jupyter", "unklearn", "widgets"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]),
               default="auto", show_default=True, help="Input format; auto detects it per file.")
 @click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
 @click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")

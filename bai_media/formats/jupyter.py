@@ -20,10 +20,10 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..handlers.errors import ERROR_TYPE
-from ..items import invalid
-from ..items import MediaItem
+from ..items import MediaItem, invalid
 from ..registry import Registry
 from ..renderer import Renderer, default_renderer
+from .registry import Format, FormatRegistry, sample
 
 _TEXT_JOINED = re.compile(r"^(text/|image/svg|application/(javascript|x-latex))")
 _ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
@@ -65,6 +65,20 @@ def output_items(outputs: Any, registry: Registry) -> list[Any]:
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
     return [output_item(output, registry) for output in outputs]
+
+
+def is_notebook(obj: Any) -> bool:
+    return isinstance(obj, Mapping) and ("cells" in obj or "nbformat" in obj)
+
+
+def is_outputs(obj: Any) -> bool:
+    first = sample(obj)
+    return isinstance(first, Mapping) and "output_type" in first
+
+
+def render_outputs(outputs: Any, name: str, renderer: Renderer) -> Markup:
+    """nbformat outputs (a list, or one output) as one result."""
+    return renderer.handle_all(output_items(outputs if isinstance(outputs, list) else [outputs], renderer.registry), name)
 
 
 @dataclass(slots=True)
@@ -157,3 +171,8 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Mar
         else:
             cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} has unknown type {str(kind)[:40]!r}"), None, ""))
     return Markup(renderer.env.get_template("notebook.html").render(cells=cells, name=name))
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("notebook", is_notebook, render_notebook))
+    formats.register(Format("jupyter", is_outputs, render_outputs))

@@ -12,10 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..items import invalid
 from ..handlers.session import status_item
-from ..items import MediaItem
+from ..items import MediaItem, invalid
 from ..renderer import Renderer, default_renderer
+from .registry import Format, FormatRegistry, sample
 from .session import RunSession
 
 
@@ -81,3 +81,16 @@ def render(events: Any, name: str, renderer: Renderer | None = None) -> Unklearn
     for event in events if isinstance(events, list) else [events]:
         session.feed(event)
     return session
+
+
+def detect(obj: Any) -> bool:
+    first = sample(obj)
+    if not isinstance(first, Mapping):
+        return False
+    return first.get("event") in ("cell_result", "cell_run_start", "cell_run_end") or "cellId" in first or (
+        "id" in first and ("output" in first or "error" in first)
+    )
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("unklearn", detect, render, UnklearnSession))
