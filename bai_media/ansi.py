@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .ansi_html import Line, escaped_runs, html_unescape, line_html, render_runs
-from .sanitize import check_url
+from .sanitize import WEB_SCHEMES, check_url
 from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run
 
 _TOKEN = re.compile(
@@ -259,9 +259,7 @@ class Terminal:
         # OSC 8 hyperlinks: ESC ] 8 ; params ; URL ST. Only http(s) survive; other OSC is dropped.
         if body.startswith("8;"):
             url = body[2:].partition(";")[2]
-            checked = check_url(url) if url else None
-            safe = checked if checked and checked.lower().startswith(("http://", "https://")) else None
-            self.style = self.style._replace(link=safe)
+            self.style = self.style._replace(link=check_url(url, schemes=WEB_SCHEMES, relative=False) if url else None)
 
     def _flush_line(self, force: bool = False) -> None:
         if force and self.line.length == 0:
@@ -356,8 +354,7 @@ def _style_from_json(raw: Any) -> Style:
     if not all(isinstance(flag, bool) for flag in flags):
         raise ValueError("a saved terminal style flag is not a boolean")
     if link is not None:
-        checked = check_url(link) if isinstance(link, str) else None
-        link = checked if checked and checked.lower().startswith(("http://", "https://")) else None
+        link = check_url(link, schemes=WEB_SCHEMES, relative=False) if isinstance(link, str) else None
     bold, dim, italic, underline, inverse, strike = flags
     return Style(_colour(fg), _colour(bg), bold, dim, italic, underline, inverse, strike, link)
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from .contrast import text_colors
-from .sanitize import LINK_REL, check_url
+from .sanitize import LINK_REL, WEB_SCHEMES, check_url
 from .sgr import Style
 
 _URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
@@ -72,7 +72,7 @@ def linkify(text: str) -> Markup:
     pos = 0
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))
-        if len(url) <= len("https://") or check_url(url) is None:
+        if len(url) <= len("https://") or check_url(url, schemes=WEB_SCHEMES, relative=False) is None:
             continue
         out.append(escape(text[pos : match.start()]))
         out.append(f'<a href="{escape(url)}" rel="{LINK_REL}">{escape(url)}</a>')

@@ -14,11 +14,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from typing import Literal
 
 from markupsafe import Markup
+
+from .mediatypes import WEB_RASTER
 
 Engine = Literal["nh3", "bleach"]
 ENGINES: tuple[Engine, ...] = ("nh3", "bleach")
@@ -73,8 +75,10 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+#: Where a link may lead when it must leave the page for the web (terminal links, output files).
+WEB_SCHEMES: frozenset[str] = frozenset({"http", "https"})
 #: ``data:`` is allowed only here, only for these image types (never SVG or HTML).
-DATA_IMAGE_TYPES: frozenset[str] = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+DATA_IMAGE_TYPES: frozenset[str] = frozenset(WEB_RASTER)
 _URL_ATTRS = frozenset({"href", "src", "cite", "poster", "action", "formaction", "background", "longdesc"})
 
 STYLE_PROPERTIES: frozenset[str] = frozenset(
@@ -92,6 +96,8 @@ _STYLE_VALUE = re.compile(r"^(?:[-#%.,\w\s'\"!/+]|(?:rgba?|hsla?)\([\d\s.,%/+-]*
 _DISPLAY_VALUES = frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"})
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+#: Without ``//`` a browser resolves ``http:x`` against an http page: a relative URL in disguise.
+_NEEDS_SLASHES = frozenset({"http", "https"})
 _CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
@@ -108,10 +114,15 @@ def _strip_invisible(value: str) -> str:
     )
 
 
-def check_url(value: str, *, data_image: bool = False) -> str | None:
-    """Return the URL if its scheme is allowed (http, https, mailto, relative), else None.
+def check_url(
+    value: str, *, schemes: Collection[str] = URL_SCHEMES, relative: bool = True, data_image: bool = False
+) -> str | None:
+    """Return the URL if it may be used, else None: the one URL check of the project.
 
-    ``data_image`` additionally admits ``data:`` URIs of raster image types (for ``img src``).
+    A scheme must be in ``schemes``; a relative URL passes only with ``relative``; ``data_image``
+    additionally admits ``data:`` URIs of raster image types (for ``img src``). Without
+    ``relative``, the URL must be absolute as a browser reads it: the scheme spelled plainly,
+    and ``//`` after ``http:``/``https:`` (``http:x`` resolves against the page).
     """
     stripped = value.strip()
     probe = _strip_invisible(stripped).lower()
@@ -120,9 +131,11 @@ def check_url(value: str, *, data_image: bool = False) -> str | None:
         # No scheme: a relative URL. A colon before any path character still means the browser
         # may see a scheme we failed to parse; refuse rather than guess.
         head = re.split(r"[/?#]", probe, maxsplit=1)[0]
-        return None if ":" in head else stripped
+        return None if ":" in head or not relative else stripped
     scheme = match.group(1)
-    if scheme in URL_SCHEMES:
+    if not relative and not stripped.lower().startswith(scheme + ("://" if scheme in _NEEDS_SLASHES else ":")):
+        return None
+    if scheme in schemes:
         return stripped
     if scheme == "data" and data_image:
         mime = probe[5:].split(";", 1)[0].split(",", 1)[0]
@@ -157,8 +170,7 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
         if tag in ("audio", "video", "source", "img") and name == "src":
             # A relative src would make the viewer's browser send an authenticated GET to the
             # host application; only absolute http(s) or inline image data.
-            checked = check_url(value, data_image=data_image)
-            return checked if checked and _SCHEME.match(_strip_invisible(checked).lower()) else None
+            return check_url(value, relative=False, data_image=data_image)
         return check_url(value, data_image=data_image)
     if name in ("id", "name"):
         token = re.sub(r"[^\w-]", "", value)[:64]

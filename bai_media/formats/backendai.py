@@ -11,11 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..handlers.session import COMPLETION, FILES, LOG, status_item
 from ..items import MediaItem, invalid
+from ..mediatypes import COMPLETION, FILES, LOG
 from ..renderer import Renderer
 from .registry import Format, FormatRegistry, sample
-from .session import RunSession
+from .session import RunSession, status_item
 
 CONSOLE_TYPES = {"stdout": "stdout", "stderr": "stderr", "html": "text/html", "log": LOG, "completion": COMPLETION}
 V1_KEYS = ("stdout", "stderr", "media", "html")

@@ -19,8 +19,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..handlers.errors import ERROR_TYPE
 from ..items import MediaItem, invalid
+from ..mediatypes import ERROR, WEB_RASTER
 from ..registry import Registry
 from ..renderer import Renderer, default_renderer
 from .registry import Format, FormatRegistry, sample
@@ -56,7 +56,7 @@ def output_item(output: Any, registry: Registry) -> Any:
         metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
         return MediaItem(mime.lower(), data, metadata)
     if kind == "error":
-        return MediaItem(ERROR_TYPE, {"ename": output.get("ename"), "evalue": output.get("evalue"),
+        return MediaItem(ERROR, {"ename": output.get("ename"), "evalue": output.get("evalue"),
                                       "traceback": output.get("traceback") or []})
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
@@ -128,7 +128,7 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
     def replace(match: re.Match[str]) -> str:
         bundle = attachments.get(match.group(1))
         if isinstance(bundle, Mapping):
-            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+            for mime in WEB_RASTER:
                 data = join_text(bundle.get(mime))
                 if isinstance(data, str):
                     return f"data:{mime};base64,{''.join(data.split())}"

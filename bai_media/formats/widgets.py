@@ -16,11 +16,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..handlers.session import status_item
 from ..items import MediaItem, invalid
 from ..renderer import Renderer, default_renderer
 from .registry import Format, FormatRegistry, sample
-from .session import RunSession
+from .session import RunSession, status_item
 
 LIFECYCLE = {"started": "started", "finished": "finished", "errored": "errored"}
 

@@ -13,10 +13,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from markupsafe import Markup
 
-from ..datauri import DataError, decode, to_data_uri
+from ..context import BadData, Context
+from ..datauri import decode, to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..context import BadData, Context
 from .images import alt_text, dimension, metadata_value
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -65,10 +65,7 @@ def svg_text(item: MediaItem, ctx: Context[None]) -> str:
     data = item.data
     if isinstance(data, str) and data.lstrip()[:5] == "data:":
         if data[:40].lower().partition(",")[0].endswith(";base64"):
-            try:
-                return decode(data, ctx.limits.svg_bytes).payload.decode("utf-8", "replace")
-            except DataError as exc:
-                raise BadData(str(exc)) from exc
+            return decode(data, ctx.limits.svg_bytes).payload.decode("utf-8", "replace")
         from urllib.parse import unquote
 
         return unquote(data.partition(",")[2])

@@ -40,6 +40,7 @@ def test_matplotlib_svg_is_kept_whole() -> None:
     ("<html><body>not svg</body></html>", "root is not an SVG"),
     ("<svg xmlns='http://www.w3.org/2000/svg'><unclosed></svg>", "not well-formed"),
     ("<svg>no namespace</svg>", "root is not an SVG"),
+    ("data:image/svg+xml;base64,not base64!", "the data is not valid base64"),
 ])
 def test_dangerous_or_broken_svg_is_a_visible_error(svg: str, message: str) -> None:
     start = time.perf_counter()
