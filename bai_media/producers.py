@@ -8,6 +8,7 @@ format (base64 of msgpack command tuples, ``#rrggbbaa`` colours, per-kernel canv
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import itertools
 import math
@@ -198,6 +199,8 @@ class Turtle:
 
 def from_figure(fig: Any, format: str = "svg", dpi: int | None = None) -> MediaTuple:
     """A matplotlib figure as a media item: raw SVG text or a PNG data URI."""
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ModuleNotFoundError("from_figure needs matplotlib: pip install 'bai-media[producers]'")
     if format == "svg":
         out = io.StringIO()
         fig.savefig(out, format="svg")

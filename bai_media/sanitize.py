@@ -195,6 +195,9 @@ def _nh3_cleaner() -> Callable[[str], str]:
     import nh3
 
     attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    # Schemes and rel are nh3's own options. Its allowed_classes and filter_style_properties
+    # match exact names only; our class and style rules judge tokens and values, so they stay in
+    # filter_attribute (shared with bleach).
     cleaner = nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import subprocess
+import sys
 
 import pytest
-import itertools
 
 from PIL import Image
 
@@ -70,3 +72,22 @@ def test_figure_image_and_dataframe_items() -> None:
     assert html.count("<img") == 3 and 'class="dataframe"' in html and "bai-media-error" not in html
     with pytest.raises(ValueError):
         producers.from_figure(fig, "gif")
+
+
+def test_from_figure_without_matplotlib_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    with pytest.raises(ModuleNotFoundError, match=r"^from_figure needs matplotlib: pip install 'bai-media\[producers\]'$"):
+        producers.from_figure(object())
+
+
+def test_rendering_needs_no_matplotlib() -> None:
+    """The base install is what a web app needs: every shipped example renders with matplotlib unimportable."""
+    code = (
+        "import sys; sys.modules['matplotlib'] = None;"
+        "import json, bai_media.formats as f; from bai_media.resources import resource_dir;"
+        "html = f.render(json.loads((resource_dir('examples') / 'showcase.json').read_text()), 'auto', 's');"
+        "assert 'matplotlib' not in sys.modules or sys.modules['matplotlib'] is None;"
+        "print(html.count('bai-media-item'), html.count('bai-media-error'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 10 and out[1] == "0"
