@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..sanitize import check_url
+from ..sanitize import WEB_SCHEMES, check_url
 from .installed import installed_assets
 
 log = logging.getLogger("bai_media")
@@ -39,7 +39,7 @@ def asset_tags(root: str, manifest: Mapping[str, Any] | None = None, *, render_e
     from ..renderer import default_renderer
 
     root = root.rstrip("/")
-    if check_url(root or "/") is None:
+    if check_url(root or "/", schemes=WEB_SCHEMES) is None:
         raise ValueError(f"asset root {root!r} is not an http(s) URL or a path")
     manifest = manifest if manifest is not None else manifest_for(root)
     if manifest is None:
