@@ -45,7 +45,7 @@ class BaiMedia:
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
         app.extensions["bai_media"] = self
-        app.extensions[_RENDERER] = renderer or self.renderer
+        app.extensions[_RENDERER] = renderer if renderer is not None else self.renderer
         app.add_template_global(bai_media_assets)
         app.add_template_global(bai_media)
         app.add_template_filter(bai_media_filter, "bai_media")

@@ -57,7 +57,7 @@ def output_item(output: Any, registry: Registry) -> Any:
         return MediaItem(mime.lower(), data, metadata)
     if kind == "error":
         return MediaItem(ERROR, {"ename": output.get("ename"), "evalue": output.get("evalue"),
-                                      "traceback": output.get("traceback") or []})
+                                 "traceback": output.get("traceback") or []})
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
 
