@@ -10,7 +10,7 @@ from __future__ import annotations
 from .assets.tags import asset_tags
 from .items import BadItem, MediaItem
 from .limits import Limits
-from .context import BadData, Context, Handler, Output
+from .context import BadData, Context, Handler, NothingShown, Output
 from .registry import FALLBACK, Registry, RegistryError
 from .renderer import Renderer, default_renderer, handle_all
 from .result import MediaResult
@@ -28,6 +28,7 @@ __all__ = [
     "Limits",
     "MediaItem",
     "MediaResult",
+    "NothingShown",
     "Output",
     "Registry",
     "RegistryError",

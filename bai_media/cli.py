@@ -113,13 +113,18 @@ def _target(source: str, output: str | None, many: bool) -> str:
 def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
                 asset_root: str | None = None) -> str:
     """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
+    from .formats.localimages import FolderImages
     from .renderer import Renderer
 
     renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
     data = _read_json(source)
     name = "stdin" if source == "-" else Path(source).stem
     used = formats.detect(data) if fmt == "auto" else fmt
-    html = formats.render(data, used, name, renderer)
+    # Relative images (figures next to a notebook) are embedded from the input's own folder.
+    images = None if source == "-" else FolderImages(Path(source).resolve().parent, max_pixels=renderer.limits.image_pixels)
+    html = formats.render(data, used, name, renderer, resolve=images)
+    for url, why in images.refused if images else ():
+        click.echo(f"bai-media: warning: {source}: image {url!r} not embedded: {why}", err=True)
     head = None
     if asset_root:
         from .assets.tags import asset_tags

@@ -23,6 +23,11 @@ class BadData(ValueError):
     """Data of the wrong shape or content for its type; shown as an error fragment."""
 
 
+class NothingShown(Exception):
+    """Valid data with nothing the policy lets through (script-only HTML). The renderer shows the
+    message as a notice, then the item's fallback representation if its adapter gave one."""
+
+
 class State(Protocol):
     """Per-result handler state: built empty, saved to JSON and restored without loss.
 

@@ -13,11 +13,16 @@ class BadItem(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MediaItem:
-    """One output: a media type, its data and optional Jupyter-style metadata."""
+    """One output: a media type, its data and optional Jupyter-style metadata.
+
+    ``fallback`` is the next representation of the same output (the adapter picks it from a MIME
+    bundle), shown when this one's handler finds nothing it may show, e.g. script-only HTML.
+    """
 
     type: str
     data: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    fallback: MediaItem | None = None
 
     @classmethod
     def coerce(cls, raw: Any) -> MediaItem:

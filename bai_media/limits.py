@@ -11,6 +11,10 @@ class Limits:
 
     text_chars: int = 524_288
     html_chars: int = 2_000_000
+    #: Selector matching allowed when inlining a kernel's ``<style>`` rules (see
+    #: ``handlers.html.style_cost``; about a second in the worst case measured). The characters
+    #: inlining may add are held to ``html_chars``.
+    style_matching: int = 10_000_000
     image_bytes: int = 20_000_000
     image_pixels: int = 50_000_000
     svg_bytes: int = 5_000_000

@@ -17,13 +17,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .context import BadData, Context, Output
+from .context import BadData, Context, NothingShown, Output
 from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .sanitize import ENGINES, Engine, sanitize_html
+from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
 from .state import RenderedItem, ResultData
 
 log = logging.getLogger("bai_media")
@@ -91,10 +91,17 @@ class Renderer:
 
     # -- public API ---------------------------------------------------------------------------
 
-    def handle_all(self, media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
-        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML."""
+    def handle_all(self, media: Any, result_id: Any, container: ResultData | None = None, *,
+                   resolve: ImageResolver | None = None) -> Markup:
+        """Render ``media`` into ``container`` (a new one if None) and return the container's HTML.
+
+        ``resolve`` turns relative image URLs in HTML and markdown into ``data:`` URIs or
+        absolute URLs (see :func:`bai_media.sanitize.resolving_images`); without it they are
+        dropped.
+        """
         result = container if container is not None else ResultData(str(result_id))
-        self.render_into(result, media, str(result_id), append=False)
+        with resolving_images(resolve):
+            self.render_into(result, media, str(result_id), append=False)
         return self.render_container(result)
 
     def sanitize(self, html: str) -> Markup:
@@ -215,6 +222,13 @@ class Renderer:
             return html, self._classes(out.classes), self._apply(result, result_id, out.updates)
         except BadData as exc:
             return self.error_fragment(str(exc), item.type), (), []
+        except NothingShown as exc:
+            notice = Markup(self.env.get_template("notice.html").render(message=str(exc)))
+            if item.fallback is None:
+                return notice, (), []
+            shown, classes, touched = self._run(item.fallback, self.registry.lookup(item.fallback.type), result,
+                                                result_id, index, element_id, continuing)
+            return notice + shown, classes, touched
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), []
@@ -265,6 +279,7 @@ def default_renderer() -> Renderer:
     return _default
 
 
-def handle_all(media: Any, result_id: Any, container: ResultData | None = None) -> Markup:
+def handle_all(media: Any, result_id: Any, container: ResultData | None = None, *,
+               resolve: ImageResolver | None = None) -> Markup:
     """Render kernel media items into one sanitized HTML fragment. Never raises on bad data."""
-    return default_renderer().handle_all(media, result_id, container)
+    return default_renderer().handle_all(media, result_id, container, resolve=resolve)

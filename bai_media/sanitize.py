@@ -14,7 +14,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Literal
 
@@ -88,12 +90,21 @@ STYLE_PROPERTIES: frozenset[str] = frozenset(
     min-height max-height padding padding-top padding-right padding-bottom padding-left margin
     margin-top margin-right margin-bottom margin-left border border-top border-right border-bottom
     border-left border-color border-style border-width border-collapse border-spacing
-    border-radius list-style-type caption-side empty-cells table-layout display""".split()
+    border-radius list-style-type caption-side empty-cells table-layout display float clear
+    background background-image""".split()
 )
-# Values: words, numbers, units, colours, quotes, commas; functions only rgb/hsl (no url(),
-# expression(), var() or escapes that could smuggle either).
-_STYLE_VALUE = re.compile(r"^(?:[-#%.,\w\s'\"!/+]|(?:rgba?|hsla?)\([\d\s.,%/+-]*\))*$")
-_DISPLAY_VALUES = frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"})
+# Values: words, numbers, units, colours, quotes, commas, parentheses; the only functions are
+# colours and gradients (pandas Styler's bar charts), never url(), expression(), var(), image-set()
+# or escapes that could smuggle one of them.
+_STYLE_VALUE = re.compile(r"^[-#%.,\w\s'\"!/+()]*$")
+_STYLE_FUNCTION = re.compile(r"([\w-]*)\s*\(")
+_STYLE_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "linear-gradient", "repeating-linear-gradient"})
+_KEYWORD_VALUES: dict[str, frozenset[str]] = {
+    "display": frozenset({"block", "inline", "inline-block", "none", "table", "table-cell", "table-row", "flex"}),
+    # Floats stay inside the output: its element is a block formatting context (our CSS).
+    "float": frozenset({"left", "right", "none"}),
+    "clear": frozenset({"left", "right", "both", "none"}),
+}
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 #: Without ``//`` a browser resolves ``http:x`` against an http page: a relative URL in disguise.
@@ -155,10 +166,46 @@ def clean_style(value: str) -> str:
             continue
         if not _STYLE_VALUE.match(val) or "/*" in val:
             continue
-        if prop == "display" and val.lower() not in _DISPLAY_VALUES:
+        if any(name.lower() not in _STYLE_FUNCTIONS for name in _STYLE_FUNCTION.findall(val)):
+            continue
+        if prop in _KEYWORD_VALUES and val.lower() not in _KEYWORD_VALUES[prop]:
             continue
         kept.append(f"{prop}: {val}")
     return "; ".join(kept) + (";" if kept else "")
+
+
+#: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
+#: None to refuse it.
+ImageResolver = Callable[[str], str | None]
+BROKEN_IMAGE = "data:image/png;base64,"
+_image_resolver: ContextVar[ImageResolver | None] = ContextVar("bai_media_image_resolver", default=None)
+
+
+@contextmanager
+def resolving_images(resolve: ImageResolver | None) -> Iterator[None]:
+    """Within the block, relative ``img src`` URLs go through ``resolve`` (e.g. files next to a
+    notebook read by the caller); what it returns is checked like any ``src``. Without a
+    resolver, relative image URLs are dropped: they would fetch from the host application."""
+    if resolve is None:
+        yield
+        return
+    token = _image_resolver.set(resolve)
+    try:
+        yield
+    finally:
+        _image_resolver.reset(token)
+
+
+def _resolved_image(value: str) -> str:
+    """A relative ``img src`` through the active resolver; other values unchanged."""
+    resolve = _image_resolver.get()
+    if resolve is None or value.strip().startswith("//") or check_url(value) is None:
+        return value
+    if check_url(value, relative=False, data_image=True) is not None:  # absolute: not a file
+        return value
+    # A refused image stays visible as a broken one (its alt text and the browser's icon), as
+    # JupyterLab shows a missing file; the empty image data never loads anything.
+    return resolve(value.strip()) or BROKEN_IMAGE
 
 
 def filter_attribute(tag: str, name: str, value: str) -> str | None:
@@ -167,6 +214,8 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
         if tag == "a" and name == "href" and value.strip().startswith("#"):
             return "#" + ID_PREFIX + value.strip()[1:] if value.strip() != "#" else None
         data_image = tag == "img" and name == "src"
+        if data_image:
+            value = _resolved_image(value)
         if tag in ("audio", "video", "source", "img") and name == "src":
             # A relative src would make the viewer's browser send an authenticated GET to the
             # host application; only absolute http(s) or inline image data.

@@ -1,6 +1,8 @@
-"""Regenerate examples/showcase.json from real library output (matplotlib, pandas, sympy).
+"""Regenerate examples/showcase.json from real library output (matplotlib, pandas, sympy), and
+examples/notebook/showcase.ipynb by executing it in a real kernel (as nbconvert --execute does).
 
-Needs the dev extras (pandas, sympy); the committed JSON lets users render without them:
+Needs the dev extras (pandas, sympy, IPython, and nbclient, ipykernel and tqdm for the notebook);
+the committed files let users render without them:
     python scripts/make_showcase.py
 """
 
@@ -46,6 +48,7 @@ def tone_wav() -> bytes:
 def main() -> None:
     import pandas as pd
     import sympy
+    from IPython.display import IFrame
 
     from bai_media.producers import Canvas, Turtle
 
@@ -83,6 +86,14 @@ def main() -> None:
         ["image/svg+xml", svg.getvalue()],
         ["image/png", "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()],
         ["text/html", df.to_html()],
+        ["text/html", df.style.background_gradient(subset=["population"], cmap="Blues")
+         .bar(subset=["area_km2"], color="#d65f5f80").highlight_max(subset=["area_km2"], color="#ffe08a")
+         .format({"population": "{:,}", "area_km2": "{:.1f}"}).set_caption("pandas Styler: colours kept").to_html()],
+        ["text/html", '<div class="alert alert-info"><b>Note:</b> Bootstrap-like alert boxes keep their styling.</div>'
+                      '<div class="alert alert-warning">A warning box.</div>'],
+        ["text/html", "".join(df.head(2).style.set_table_attributes('style="float: left; margin-right: 2em"').to_html()
+                              for _ in range(2))],
+        ["text/html", IFrame("https://www.openstreetmap.org/export/embed.html", width=400, height=300)._repr_html_()],
         ["text/latex", f"$\\displaystyle {sympy.latex(sympy.integrate(1 / (1 + x**2), x))} = \\int \\frac{{1}}{{1 + x^{{2}}}}\\, dx$"],
         ["text/latex", f"${sympy.latex(sympy.Matrix([[1, x], [x**2, sympy.sqrt(x)]]))}$"],
         ["application/json", {"run": {"id": "5facbf2f2697c1b7", "status": "finished", "exitCode": 0},
@@ -105,6 +116,39 @@ def main() -> None:
     out = ROOT / "examples" / "showcase.json"
     out.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size:,} bytes, {len(items)} items)")
+    notebook(png.getvalue())
+
+
+NOTEBOOK_CELLS = [
+    ("markdown", "# A notebook as JupyterLab shows it\n\nA figure saved next to the notebook, embedded from its "
+                 "own folder:\n\n![a sine wave](figures/sine.png)\n\n"
+                 '<div class="alert alert-success">Alert boxes in markdown keep their colours too.</div>'),
+    ("code", "import sys, time\nfrom tqdm import tqdm\nfor i in tqdm(range(20), file=sys.stderr, mininterval=0, ncols=60):\n"
+             "    time.sleep(0.03)\n    sys.stderr.flush()\nprint('done')"),
+    ("code", "import pandas as pd\ndf = pd.DataFrame({'x': [1, 2, 3, 4], 'y': [0.25, -1.5, 3.75, 0.5]})\n"
+             "df.style.background_gradient(cmap='RdYlGn').highlight_min(color='#f8c0c0')"),
+    ("code", "from IPython.display import HTML, IFrame, display\n"
+             "display(HTML('<img src=\"figures/sine.png\" width=\"240\" alt=\"the same figure from an HTML output\">'))\n"
+             "IFrame('https://example.org/', width=300, height=150)"),
+]
+
+
+def notebook(figure_png: bytes) -> None:
+    """examples/notebook/: a notebook executed by nbclient, and the figure its cells refer to."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    folder = ROOT / "examples" / "notebook"
+    (folder / "figures").mkdir(parents=True, exist_ok=True)
+    (folder / "figures" / "sine.png").write_bytes(figure_png)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
+                for kind, src in NOTEBOOK_CELLS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    frames = sum(1 for o in nb.cells[1].outputs if o.get("name") == "stderr")
+    nbformat.write(nb, folder / "showcase.ipynb")
+    print(f"wrote {folder / 'showcase.ipynb'} (the tqdm loop saved as {frames} stream outputs)")
 
 
 if __name__ == "__main__":

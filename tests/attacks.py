@@ -70,6 +70,18 @@ HTML_ATTACKS: list[str] = [
     "<div style=\"position:fixed;top:0;left:0;width:100%;height:100%;background:red\">overlay</div>",
     "<p style=\"color: red; behavior: url(http://attacker.example/x.htc)\">x</p>",
     "<p style=\"color: r\\65 d; background: u\\72 l(http://attacker.example/esc)\">x</p>",
+    # <style> rules inlined into the kernel's own elements (css-inline), then held to the allowlist
+    "<style>p { background: url(javascript:__pwned(58)); color: red }</style><p>x</p>",
+    "<style>p { background-image: url('http://attacker.example/inline.css') } p { position: fixed; top: 0 }</style><p>x</p>",
+    "<style>p { color: r\\65 d; background: u\\72 l(http://attacker.example/inl-esc) }</style><p>x</p>",
+    "<style>p { width: expression(__pwned(59)) } img[src] { content: '\\\"><img src=x onerror=__pwned(60)>' }</style><p>x</p>",
+    "<style>p{}</style><img src=x onerror=__pwned(61)><style>@font-face { src: url(http://attacker.example/f.woff) }</style>",
+    "<style>*{background:linear-gradient(red,url(http://attacker.example/grad))}</style><p>x</p>",
+    "<style></style><p style='color:red'>a</p><style>p::after { content: '<img src=x onerror=__pwned(62)>' }</style>",
+    "<style>\"><img src=x onerror=__pwned(63)></style><p>x</p>",
+    "<style>p { color: red }</style><svg><style><img src=x onerror=__pwned(64)></style></svg><p>x</p>",
+    "<iframe src=\"javascript:__pwned(65)\"></iframe><iframe srcdoc=\"<script>__pwned(66)</script>\"></iframe>",
+    "<iframe src='https://attacker.example/frame'></iframe>",
     # meta, base, link
     "<meta http-equiv=refresh content='0;url=javascript:__pwned(52)'>",
     "<base href='javascript:__pwned(53)//'><a href='/x'>rel</a>",

@@ -64,3 +64,18 @@ def test_render_can_link_the_assets_instead_of_inlining(tmp_path: Path) -> None:
     assert "<style>" not in page
     bad = CliRunner().invoke(main, ["render", str(src), "--asset-root", "javascript:alert(1)"])
     assert bad.exit_code == 1 and "is not an http(s) URL or a path" in bad.stderr
+
+
+def test_render_embeds_a_notebooks_relative_images_and_warns_about_refused_ones(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (tmp_path / "nb" / "figures").mkdir(parents=True)
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "nb" / "figures" / "x.png")
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "outside.png")
+    nb = {"nbformat": 4, "cells": [{"cell_type": "markdown", "source": "![a](figures/x.png) ![b](../outside.png)"}]}
+    (tmp_path / "nb" / "n.ipynb").write_text(json.dumps(nb))
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "nb" / "n.ipynb"), "--fragment", "-o", str(tmp_path / "n.html")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "n.html").read_text()
+    assert html.count("data:image/png;base64,iVBOR") == 1 and "outside" not in html
+    assert "image '../outside.png' not embedded: paths outside the document's folder are not read" in result.output

@@ -110,6 +110,15 @@ def test_check_url_without_relative_urls_keeps_inline_images() -> None:
         ("color: r\\65 d", ""),
         ("display: contents", ""),
         ("color: red /* */", ""),
+        ("float: left; clear: both", "float: left; clear: both;"),
+        ("float: inline-start", ""),
+        ("width: 10em; background: linear-gradient(90deg, rgba(214, 95, 95, 0.5) 50%, transparent 50%)",
+         "width: 10em; background: linear-gradient(90deg, rgba(214, 95, 95, 0.5) 50%, transparent 50%);"),
+        ("background: linear-gradient(red, url(x))", ""),
+        ("background-image: image-set(x 1x)", ""),
+        ("background: (red)", ""),
+        ("background: var(--x)", ""),
+        ("background: URL (x)", ""),
     ],
 )
 def test_clean_style(style: str, expected: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bai_media import Renderer
 
-from .attacks import HOSTILE_RESULT_IDS, attack_items
+from .attacks import HOSTILE_RESULT_IDS, HTML_ATTACKS, attack_items
 from .html_checks import active_content
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,22 @@ def test_attack_page_runs_nothing(engine: str, load_page) -> None:  # type: igno
     assert page.evaluate(DOM_AUDIT) == []
     # Every item is there: nothing was dropped to achieve the above.
     assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == len(attack_items()) + 2 * len(HOSTILE_RESULT_IDS)
+
+
+@pytest.mark.parametrize("engine", ["nh3", "bleach"])
+def test_attacks_through_style_inlining_run_nothing(engine: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    """Kernel <style> rules send an output through css-inline (parse, inline, serialize) before the
+    sanitizer: every HTML attack takes that path too, the rule applying to its elements."""
+    renderer = Renderer(sanitizer=engine)  # type: ignore[arg-type]
+    style = "<style>* { color: rgb(1, 2, 3) } a, img { border: 1px solid red }</style>"
+    body = renderer.handle_all([("text/html", style + payload) for payload in HTML_ATTACKS], "styled")
+    assert active_content(str(body)) == [] and str(body).count("color: rgb(1, 2, 3)") > len(HTML_ATTACKS) // 2
+    page = load_page.open(renderer.render_page(body, title="styled attacks"), wait_ms=1000)
+    page.evaluate("""() => { for (const el of document.querySelectorAll('a, div, img, p')) {
+        el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); } }""")
+    page.page.wait_for_timeout(200)
+    assert page.evaluate("window.__hits") == [] and page.dialogs == [] and page.blocked_requests == []
+    assert page.evaluate(DOM_AUDIT) == []
 
 
 def test_the_hook_would_notice_a_payload(load_page) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import Markup
 from PIL import Image, ImageChops
 
 from bai_media import handle_all
@@ -30,7 +31,10 @@ def test_showcase_page_loads_cleanly(load_page, tmp_path: Path) -> None:  # type
         assert complete and width > 0 and height > 0, cls
     assert page.evaluate("document.querySelectorAll('math').length") >= 3
     assert page.evaluate("document.querySelectorAll('.bai-media-error').length") == 0
-    assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == 17
+    assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == 21
+    styled = page.evaluate("[...document.querySelectorAll('.bai-media-html td[style]')].map(td => getComputedStyle(td).backgroundColor)")
+    assert len(set(styled)) >= 3  # pandas Styler's gradient reached its cells
+    assert page.evaluate("document.querySelectorAll('.bai-media-frame a[href^=\"https://www.openstreetmap.org/\"]').length") == 1
     assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(0.5, abs=0.05)
     assert page.console_errors == [] and page.page_errors == []
     assert page.hits == [] and page.blocked_requests == []
@@ -70,3 +74,40 @@ def test_reduced_motion_shows_the_final_picture_at_once(load_page) -> None:  # t
     reduced = shot(load_page.open(turtle_square(static=False), wait_ms=150, reduced_motion="reduce"))
     static = shot(load_page.open(turtle_square(static=True), wait_ms=150))
     assert same_picture(reduced, static)
+
+
+def test_notebook_showcase_as_jupyterlab_shows_it(load_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """examples/notebook/showcase.ipynb was executed by nbclient: a tqdm loop saved frame by frame,
+    a Styler table, figures referred to by relative paths, an IFrame, alert boxes."""
+    out = tmp_path / "nb.html"
+    result = CliRunner().invoke(main, ["render", str(ROOT / "examples" / "notebook" / "showcase.ipynb"), "-o", str(out)])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    for scheme in ("light", "dark"):
+        page = load_page.open(out.read_text(), viewport={"width": 1000, "height": 800}, color_scheme=scheme)
+        bars = page.evaluate("[...document.querySelectorAll('pre.bai-media-stream-stderr')].map(p => p.innerText)")
+        assert sum("20/20" in bar for bar in bars) == 1 and not any("0/20" in bar and "20/20" not in bar for bar in bars)
+        images = page.evaluate("[...document.images].map(i => [i.naturalWidth, i.alt])")
+        assert len(images) == 2 and all(width > 0 for width, _ in images)
+        cells = page.evaluate("[...document.querySelectorAll('.bai-media-html td')].map(td => getComputedStyle(td).backgroundColor)")
+        assert len(cells) == 8 and len(set(cells)) >= 4
+        assert page.evaluate("getComputedStyle(document.querySelector('.alert-success')).borderTopStyle") == "solid"
+        assert page.evaluate("document.querySelector('.bai-media-frame a').href") == "https://example.org/"
+        assert page.hits == [] and page.blocked_requests == [] and page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_text_code_boxes_and_tables_follow_the_colour_scheme(load_page, tmp_path: Path, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    """Review: in dark mode fenced code lost its box, and pages fell back to Times."""
+    page = default_renderer().render_page(Markup("<h1>Page heading</h1>") + handle_all([
+        ("text/markdown", "```python\nx = 1\n```"), ("text/html", "<table><tr><td>1.5</td></tr></table>")], "d"))
+    report = load_page.open(page, color_scheme=scheme)
+    got = report.evaluate("""(() => {
+      const s = q => getComputedStyle(document.querySelector(q));
+      return {body: s('body').backgroundColor, h1: s('h1').color, font: s('h1').fontFamily,
+              code: s('.bai-media-markdown .highlight').backgroundColor, td: s('td').color, align: s('td').textAlign};
+    })()""")
+    light_text = lambda c: min(int(v) for v in c[c.index("(") + 1:-1].split(",")[:3]) > 150  # noqa: E731
+    assert light_text(got["h1"]) == (scheme == "dark") and light_text(got["td"]) == (scheme == "dark")
+    assert "serif" not in got["font"].replace("sans-serif", "") and "Times" not in got["font"]
+    assert got["code"] != got["body"] and got["code"] != "rgba(0, 0, 0, 0)"
+    assert got["align"] == "right"

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..renderer import Renderer, default_renderer
+from ..sanitize import ImageResolver, resolving_images
 from . import backendai, jupyter, media, unklearn, widgets
 from .backendai import BackendAISession
 from .registry import Format, FormatError, FormatRegistry, Session
@@ -43,8 +44,11 @@ def detect(obj: Any) -> str:
     return FORMATS.detect(obj)
 
 
-def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None) -> Markup:
-    """One fragment for a document in any supported format."""
+def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None, *,
+           resolve: ImageResolver | None = None) -> Markup:
+    """One fragment for a document in any supported format; ``resolve`` embeds relative images
+    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk)."""
     renderer = renderer or default_renderer()
     adapter = FORMATS[FORMATS.detect(obj) if fmt == "auto" else fmt]
-    return Markup(adapter.render(obj, name, renderer))
+    with resolving_images(resolve):
+        return Markup(adapter.render(obj, name, renderer))

@@ -36,6 +36,24 @@ def join_text(value: Any) -> Any:
     return value
 
 
+#: How many further representations of a bundle stand behind the chosen one.
+FALLBACK_DEPTH = 2
+
+
+def bundle_item(bundle: Mapping[str, Any], metadata: Mapping[str, Any], registry: Registry, depth: int = 0) -> MediaItem:
+    """The representation the registry picks, with the next non-empty one it would pick as the
+    fallback the renderer shows if this one has nothing left after sanitizing."""
+    mime = registry.pick(bundle)
+    assert mime is not None
+    value = bundle[mime]
+    data = join_text(value) if _TEXT_JOINED.match(mime) or mime.startswith("image/") else value
+    rest = {k: v for k, v in bundle.items() if k != mime and v not in ("", [], None)} if depth < FALLBACK_DEPTH else {}
+    nxt = registry.pick(rest) if rest else None
+    entry = registry.lookup(nxt.lower()) if nxt is not None else None
+    fallback = bundle_item(rest, metadata, registry, depth + 1) if entry is not None and entry.safe else None
+    return MediaItem(mime.lower(), data, metadata, fallback)
+
+
 def output_item(output: Any, registry: Registry) -> Any:
     """One nbformat output as one media item (or the raw value, which renders as an error)."""
     if not isinstance(output, Mapping):
@@ -48,23 +66,58 @@ def output_item(output: Any, registry: Registry) -> Any:
         bundle = output.get("data")
         if not isinstance(bundle, Mapping) or not bundle:
             return MediaItem("text/plain", "(empty output)")
-        mime = registry.pick(bundle)
-        assert mime is not None
-        value = bundle[mime]
-        data = join_text(value) if _TEXT_JOINED.match(mime) or mime.startswith("image/") else value
         raw_meta = output.get("metadata")
         metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
-        return MediaItem(mime.lower(), data, metadata)
+        return bundle_item(bundle, metadata, registry)
     if kind == "error":
         return MediaItem(ERROR, {"ename": output.get("ename"), "evalue": output.get("evalue"),
                                  "traceback": output.get("traceback") or []})
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
 
+def _stream(output: Any) -> tuple[str, str] | None:
+    """``(name, text)`` of a well-formed stream output, else None."""
+    if not isinstance(output, Mapping) or output.get("output_type") != "stream":
+        return None
+    text = join_text(output.get("text", ""))
+    if not isinstance(text, str):
+        return None
+    name = str(output.get("name")) if output.get("name") in ("stdout", "stderr") else "stdout"
+    return name, text
+
+
+def merge_streams(outputs: list[Any]) -> list[Any]:
+    r"""Consecutive stream outputs of one name become one, as JupyterLab's output area merges them.
+
+    The terminal then applies ``\r`` and ``\b`` across the old boundaries: a tqdm loop saved by
+    ``nbconvert --execute`` (one output per frame) shows as one box holding its last frame.
+    Linear: the parts of a run are joined once.
+    """
+    merged: list[Any] = []
+    run: list[str] = []
+    run_name: str | None = None
+
+    def flush() -> None:
+        if run_name is not None:
+            merged.append({"output_type": "stream", "name": run_name, "text": "".join(run)})
+
+    for output in outputs:
+        stream = _stream(output)
+        if stream is not None and stream[0] == run_name:
+            run.append(stream[1])
+            continue
+        flush()
+        run_name, run = (stream[0], [stream[1]]) if stream is not None else (None, [])
+        if stream is None:
+            merged.append(output)
+    flush()
+    return merged
+
+
 def output_items(outputs: Any, registry: Registry) -> list[Any]:
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
-    return [output_item(output, registry) for output in outputs]
+    return [output_item(output, registry) for output in merge_streams(outputs)]
 
 
 def is_notebook(obj: Any) -> bool:

@@ -64,3 +64,13 @@ def test_example_app_shows_results_and_the_js_shim_renders_through_the_endpoint(
     assert page.evaluate("document.querySelector('#live-0 math') !== null")
     assert page.evaluate("window.__hits") == [] and page.dialogs == []
     assert page.console_errors == [] and page.page_errors == [] and page.blocked_requests == []
+
+
+def test_example_pages_follow_the_dark_scheme(example: str, load_page) -> None:  # type: ignore[no-untyped-def]
+    """Review: the example pages' own headings were black on the dark background, in Times."""
+    page = load_page.open(url=example, wait_ms=500, color_scheme="dark")
+    got = page.evaluate("""(() => { const s = getComputedStyle(document.querySelector('h1'));
+        return [s.color, s.fontFamily, getComputedStyle(document.body).backgroundColor]; })()""")
+    color, font, background = got
+    assert min(int(v) for v in color[color.index("(") + 1:-1].split(",")[:3]) > 150, color
+    assert "Times" not in font and "system-ui" in font and background == "rgb(13, 17, 23)"

@@ -80,3 +80,56 @@ def test_corpus_notebook_with_figures_in_chromium(shared: Path, load_page) -> No
     sizes = page.evaluate("[...document.querySelectorAll('img.bai-media-image')].map(i => i.naturalWidth)")
     assert sizes and all(w > 0 for w in sizes)
     assert page.console_errors == [] and page.hits == [] and page.blocked_requests == []
+
+
+def tqdm_outputs(frames: int = 50) -> list[dict]:
+    """What nbconvert --execute saves for a tqdm loop: one stderr output per frame."""
+    outs = [{"output_type": "stream", "name": "stdout", "text": "start\n"}]
+    for i in range(frames + 1):
+        bar = "#" * (10 * i // frames)
+        outs.append({"output_type": "stream", "name": "stderr",
+                     "text": f"\r{100 * i // frames:3d}%|{bar:<10}| {i}/{frames} [00:00<00:00, 99.0it/s]"})
+    outs[-1]["text"] += "\n"
+    outs.append({"output_type": "stream", "name": "stdout", "text": "done\n"})
+    return outs
+
+
+def test_consecutive_streams_merge_and_carriage_returns_apply_across_outputs() -> None:
+    html = str(render(tqdm_outputs(), "jupyter", "t"))
+    boxes = re.findall(r'<pre class="bai-media-stream bai-media-stream-(\w+)">(.*?)</pre>', html, re.S)
+    assert [name for name, _ in boxes] == ["stdout", "stderr", "stdout"]
+    assert boxes[1][1] == "100%|##########| 50/50 [00:00&lt;00:00, 99.0it/s]\n"
+    merged = str(render([{"output_type": "stream", "name": "stdout", "text": "abc"},
+                         {"output_type": "stream", "name": "stdout", "text": ["\b", "X\n"]},
+                         {"output_type": "stream", "name": "stdout", "text": 7}], "jupyter", "b"))
+    assert "abX\n" in merged and merged.count('class="bai-media-item') == 2  # the broken one stays apart
+
+
+def test_merged_streams_keep_output_ids_in_a_notebook() -> None:
+    nb = {"nbformat": 4, "cells": [{"cell_type": "code", "source": "for i in tqdm(range(50)): pass", "outputs": tqdm_outputs()}]}
+    html = str(render_notebook(nb, "nb"))
+    assert OUTPUT_IDS.findall(html) == ["nb-c0-out-0", "nb-c0-out-1", "nb-c0-out-2"]
+
+
+@pytest.mark.browser
+def test_tqdm_loop_is_one_box_in_chromium(load_page) -> None:  # type: ignore[no-untyped-def]
+    renderer = Renderer()
+    page = load_page.open(renderer.render_page(render(tqdm_outputs(), "jupyter", "t", renderer)))
+    boxes = page.evaluate("[...document.querySelectorAll('pre.bai-media-stream')].map(p => [p.innerText, p.getBoundingClientRect().height])")
+    assert len(boxes) == 3 and boxes[1][0].startswith("100%") and boxes[1][1] < 40  # one line high
+
+
+def test_relative_images_of_a_notebook_on_disk(tmp_path: Path) -> None:
+    from bai_media.formats.localimages import FolderImages
+
+    (tmp_path / "figures").mkdir()
+    Image.new("RGB", (30, 20), "red").save(tmp_path / "figures" / "x.png")
+    nb = {"nbformat": 4, "cells": [
+        {"cell_type": "markdown", "source": "![fig](figures/x.png) <img src='figures/x.png' alt=h>"},
+        {"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "metadata": {},
+                                                          "data": {"text/html": '<img src="./figures/x.png">'}}]}]}
+    resolver = FolderImages(tmp_path)
+    html = str(render(nb, "notebook", "nb", resolve=resolver))
+    assert html.count('src="data:image/png;base64,iVBOR') == 3 and resolver.refused == []
+    without = str(render(nb, "notebook", "nb"))  # no resolver: relative sources are dropped, not fetched
+    assert "figures/x.png" not in without and "data:image/png" not in without
