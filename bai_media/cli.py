@@ -5,11 +5,17 @@ Errors are one line on stderr and a non-zero exit; tracebacks only with ``BAI_ME
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import importlib
 import json
 import logging
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,7 +69,9 @@ class _OneLine(logging.Formatter):
         if not os.environ.get("BAI_MEDIA_DEBUG"):
             record.exc_info = None
             record.exc_text = None
-        return super().format(record)
+        text = super().format(record)
+        # Library messages start with "bai-media: " for plain logging; the prefix here says it already.
+        return text.replace("warning: bai-media: ", "warning: ", 1)
 
 
 def _quiet_logging() -> None:
@@ -75,82 +83,245 @@ def _quiet_logging() -> None:
         logger.propagate = False
 
 
-def _read_json(source: str) -> Any:
+#: Inputs larger than this are refused before reading (``--max-input-size``): parsed JSON takes
+#: several times its size in memory.
+MAX_INPUT_BYTES = 100_000_000
+#: Write failures that mean the disk (or quota, or file size limit) is full: a batch stops there.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def require(module: str, extra: str, what: str) -> None:
+    """A missing optional dependency as one line naming the extra to install."""
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        importlib.import_module(module)
+    except ImportError:
+        raise CliError(f"{what} needs the '{extra}' extra: pip install 'bai-media[{extra}]'") from None
+
+
+def _display(source: str) -> str:
+    return "stdin" if source == "-" else source
+
+
+def _read_json(source: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
+    """Parse one input; every failure is a CliError naming it. Size is checked before reading."""
+    name = _display(source)
+    too_big = f"{name} is larger than the input limit of {max_bytes:,} bytes (--max-input-size)"
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                    raise CliError(too_big)
+                raw = handle.read(max_bytes + 1)  # a pipe or device: read at most one byte too many
     except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        why = "symlink loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise CliError(f"cannot read {name}: {why}") from exc
+    if len(raw) > max_bytes:
+        raise CliError(too_big)
     try:
-        return json.loads(text)
+        return json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name} is not UTF-8 text (undecodable byte at offset {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise CliError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise CliError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise CliError(f"{name} is nested too deeply to parse") from exc
+
+
+def _unsupported(data: Any) -> str | None:
+    """Why auto-detection found no supported format in ``data`` (it falls back to media items),
+    or None. Only the shape of the document is judged: bad items render as visible errors."""
+    if formats.detect(data) != "media":
+        return None
+    if isinstance(data, list):
+        first = data[0] if data else None
+        if first is None or isinstance(first, (list, tuple)) or (isinstance(first, dict) and "type" in first and "data" in first):
+            return None
+        return f"a list of {type(first).__name__ if not isinstance(first, dict) else 'objects without type/data'}"
+    return "an object of no known format" if isinstance(data, dict) else f"a JSON {type(data).__name__}"
 
 
 INPUT_SUFFIXES = (".json", ".ipynb")
 
 
-def _expand(inputs: tuple[str, ...]) -> list[str]:
-    """Files as given; folders contribute their .json and .ipynb files, sorted."""
+def _expand(inputs: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Files as given; folders contribute their .json and .ipynb files, sorted. Also returns the
+    entries that cannot be read (symlink loops, broken links), to be reported, never skipped."""
     found: list[str] = []
+    problems: list[str] = []
     for source in inputs:
-        path = Path(source)
-        if source != "-" and path.is_dir():
-            found += sorted(str(p) for p in path.rglob("*") if p.suffix in INPUT_SUFFIXES and p.is_file())
-        else:
+        if source == "-" or not os.path.isdir(source):
             found.append(source)
-    return found
+            continue
+        seen: set[tuple[int, int]] = set()
+        unreadable = lambda exc: problems.append(f"cannot read {exc.filename}: {exc.strerror}")  # noqa: E731
+        for folder, dirs, files in os.walk(source, followlinks=True, onerror=unreadable):
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:  # reached again through a symlink: not walked twice
+                real = os.path.realpath(folder)
+                if (os.path.realpath(os.path.dirname(folder)) + os.sep).startswith(real.rstrip(os.sep) + os.sep):
+                    problems.append(f"{folder}: symlink loop (not followed)")
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                if not name.endswith(INPUT_SUFFIXES):
+                    continue
+                if os.path.isfile(path):
+                    found.append(path)
+                elif os.path.islink(path):
+                    try:
+                        os.stat(path)
+                        why = "not a regular file"
+                    except OSError as exc:
+                        why = "symlink loop" if exc.errno == errno.ELOOP else "broken symlink"
+                    problems.append(f"{path}: {why}")
+    return found, problems
 
 
 def _target(source: str, output: str | None, many: bool) -> str:
     if source == "-":
         return output or "-"
     name = Path(source).with_suffix(".html").name
-    if output and many:
+    if output and (many or os.path.isdir(output)):
         return str(Path(output) / name)
     return output or str(Path(source).with_suffix(".html"))
 
 
-def render_file(source: str, target: str, fmt: str, fragment: bool, sanitizer: str, title: str | None,
-                asset_root: str | None = None) -> str:
-    """Render one input file to ``target``; returns the detected format. Runs in worker processes."""
+def _check_output(output: str | None, many: bool, count: int) -> None:
+    """``-o`` must fit the inputs, checked before anything is rendered."""
+    if not output or not many:
+        return
+    if output == "-":
+        raise CliError(f"-o - (stdout) takes one input; there are {count}")
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise CliError(f"-o {output} is a file, but there are {count} inputs: give a folder")
+    if Path(output).suffix.lower() in (".html", ".htm"):
+        raise CliError(f"-o {output} looks like a file, but there are {count} inputs: give a folder")
+
+
+def write_atomic(target: str, text: str) -> None:
+    """Write through a temporary file renamed over ``target``: a full disk or a kill leaves the
+    old file or none, never a truncated one."""
+    path = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would have made it
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One input to render (picklable: batches run in worker processes)."""
+
+    source: str
+    target: str
+    fmt: str = "auto"
+    fragment: bool = False
+    sanitizer: str = "nh3"
+    title: str | None = None
+    asset_root: str | None = None
+    strict: bool = False
+    max_bytes: int = MAX_INPUT_BYTES
+
+
+@dataclass
+class Rendered:
+    fmt: str
+    item_errors: list[str] = field(default_factory=list)
+
+
+def render_file(task: RenderTask) -> Rendered:
+    """Render one input file to its target; raise CliError naming the file. Runs in workers."""
     from .formats.localimages import FolderImages
     from .renderer import Renderer
 
-    renderer = Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
-    data = _read_json(source)
-    name = "stdin" if source == "-" else Path(source).stem
-    used = formats.detect(data) if fmt == "auto" else fmt
-    # Relative images (figures next to a notebook) are embedded from the input's own folder.
-    images = None if source == "-" else FolderImages(Path(source).resolve().parent, max_pixels=renderer.limits.image_pixels)
-    html = formats.render(data, used, name, renderer, resolve=images)
-    for url, why in images.refused if images else ():
-        click.echo(f"bai-media: warning: {source}: image {url!r} not embedded: {why}", err=True)
-    head = None
-    if asset_root:
-        from .assets.tags import asset_tags
+    class Counting(Renderer):  # every item that fails renders through error_fragment
+        def error_fragment(self, message: str, mtype: str | None = None) -> Any:
+            done.item_errors.append(message)
+            return super().error_fragment(message, mtype)
 
-        head = asset_tags(asset_root)
-    text = str(html) if fragment else renderer.render_page(html, title=title or name, head=head)
-    if target == "-":
+    name = _display(task.source)
+    data = _read_json(task.source, task.max_bytes)
+    if task.fmt == "auto" and (why := _unsupported(data)):
+        raise CliError(f"{name} is no supported format ({why}); use -f to force one")
+    done = Rendered(formats.detect(data) if task.fmt == "auto" else task.fmt)
+    renderer = Counting(sanitizer=task.sanitizer)  # type: ignore[arg-type]
+    stem = "stdin" if task.source == "-" else Path(task.source).stem
+    # Relative images (figures next to a notebook) are embedded from the input's own folder.
+    images = None if task.source == "-" else FolderImages(Path(task.source).resolve().parent,
+                                                          max_pixels=renderer.limits.image_pixels)
+    try:
+        html = formats.render(data, done.fmt, stem, renderer, resolve=images)
+        for url, why in images.refused if images else ():
+            click.echo(f"bai-media: warning: {name}: image {url!r} not embedded: {why}", err=True)
+        head = None
+        if task.asset_root:
+            from .assets.tags import asset_tags
+
+            head = asset_tags(task.asset_root)
+        text = str(html) if task.fragment else renderer.render_page(html, title=task.title or stem, head=head)
+    except (CliError, click.ClickException):
+        raise
+    except Exception as exc:
+        if os.environ.get("BAI_MEDIA_DEBUG"):
+            raise
+        raise CliError(f"{name}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+    if task.strict and done.item_errors:
+        raise CliError(f"{name}: {_items(done)} could not be rendered (first: {done.item_errors[0]}); --strict wrote nothing")
+    if task.target == "-":
         click.echo(text)
     else:
-        Path(target).write_text(text, encoding="utf-8")
-    return used
+        try:
+            write_atomic(task.target, text)
+        except OSError as exc:
+            raise _WriteError(f"cannot write {task.target}: {exc.strerror or exc}", exc.errno) from exc
+    return done
 
 
-def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -> tuple[str, str | None, str]:
-    source = args[0]
+def _items(done: Rendered) -> str:
+    count = len(done.item_errors)
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
+class _WriteError(CliError):
+    def __init__(self, message: str, code: int | None) -> None:
+        super().__init__(message)
+        self.disk_full = code in DISK_FULL
+
+
+def _render_one(task: RenderTask) -> tuple[str, Rendered | None, str, bool]:
     try:
-        return source, render_file(*args), ""
+        return task.source, render_file(task), "", False
+    except _WriteError as exc:
+        return task.source, None, exc.format_message(), exc.disk_full
     except CliError as exc:
-        return source, None, exc.format_message()
+        return task.source, None, exc.format_message(), False
     except Exception as exc:  # reported per file; the batch goes on
-        return source, None, f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return task.source, None, f"{_display(task.source)}: {type(exc).__name__}: {exc}".splitlines()[0], False
+
+
+def _warn_items(source: str, done: Rendered) -> None:
+    if done.item_errors:
+        click.echo(f"bai-media: warning: {_display(source)}: {_items(done)} could not be rendered "
+                   f"(shown as errors in the page; --strict makes this fail)", err=True)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", type=click.Path(), help="Output file (one input) or folder (several). Default: INPUT with .html; stdout for '-'.")
+@click.option("-o", "--output", type=click.Path(), help="Output file (one input) or folder (several, or a folder input). Default: INPUT with .html; stdout for '-'.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]),
               default="auto", show_default=True, help="Input format; auto detects it per file.")
 @click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
@@ -159,51 +330,74 @@ def _render_one(args: tuple[str, str, str, bool, str, str | None, str | None]) -
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs. Default: CPU count.")
 @click.option("--asset-root", default=None, metavar="URL",
               help="Link the CSS and JS from this asset root (e.g. BACKENDAI_ASSET_ROOT) instead of inlining the CSS.")
+@click.option("--strict", is_flag=True, help="Exit 1 (and write nothing for that input) if any item could not be rendered.")
+@click.option("--max-input-size", "max_bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
+              metavar="BYTES", help="Refuse larger inputs before reading them.")
 @one_line_errors
 def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None,
-           jobs: int | None, asset_root: str | None) -> None:
+           jobs: int | None, asset_root: str | None, strict: bool, max_bytes: int) -> None:
     """Render INPUT files to safe HTML pages: standalone (CSS inlined, no script) by default.
 
     INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
     events, interactive-widgets frames), a notebook (.ipynb), a folder of those, or '-' for
-    stdin. Several inputs are rendered in parallel processes with a progress bar.
+    stdin. Several inputs are rendered in parallel processes with a progress bar. Input that is
+    no supported format fails; an item that cannot be rendered shows as an error in the page
+    (with --strict, fails). Pages are written to a temporary file renamed into place.
     """
-    sources = _expand(inputs)
-    if not sources:
-        raise CliError("no .json or .ipynb files found in the given folders")
-    many = len(sources) > 1
-    if many and output:
-        Path(output).mkdir(parents=True, exist_ok=True)
+    if sanitizer == "bleach":
+        require("bleach", "bleach", "--sanitizer bleach")
+    sources, problems = _expand(inputs)
+    if not sources and not problems:
+        raise CliError(f"no .json or .ipynb files found in {', '.join(inputs)}")
+    many = len(sources) + len(problems) > 1 or any(s != "-" and os.path.isdir(s) for s in inputs)
     if many and "-" in sources:
         raise CliError("'-' (stdin) cannot be combined with other inputs")
-    tasks = [(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root) for s in sources]
+    _check_output(output, many, len(sources) + len(problems))
+    if many and output:
+        Path(output).mkdir(parents=True, exist_ok=True)
+    tasks = [RenderTask(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root, strict, max_bytes)
+             for s in sources]
     if not many:
-        source, target = tasks[0][0], tasks[0][1]
-        render_file(*tasks[0])
-        if target != "-":
-            click.echo(f"wrote {target}", err=True)
+        done = render_file(tasks[0])
+        _warn_items(tasks[0].source, done)
+        if tasks[0].target != "-":
+            click.echo(f"wrote {tasks[0].target}", err=True)
         return
-    failures = _batch(tasks, jobs)
-    click.echo(f"rendered {len(tasks) - len(failures)} of {len(tasks)} files", err=True)
+    rendered, failures = _batch(tasks, jobs) if tasks else (0, [])
+    failures = problems + failures
+    click.echo(f"rendered {rendered} of {len(tasks) + len(problems)} files", err=True)
     if failures:
-        for source, message in failures:
-            click.echo(f"bai-media: error: {source}: {message}", err=True)
+        for message in failures:
+            click.echo(f"bai-media: error: {message}", err=True)
         raise click.exceptions.Exit(1)
 
 
-def _batch(tasks: list[tuple[str, str, str, bool, str, str | None, str | None]], jobs: int | None) -> list[tuple[str, str]]:
-    from concurrent.futures import ProcessPoolExecutor
+def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
+    """Render in worker processes: how many were written, and the failures. A full disk stops
+    the batch (the rest would fail the same way)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    failures: list[tuple[str, str]] = []
+    failures: list[str] = []
+    written = stopped = 0
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
-        pool.map(_render_one, tasks), length=len(tasks), label="rendering", file=sys.stderr,
-        item_show_func=lambda r: Path(r[0]).name if r else None,
-    ) as results:
-        for source, _used, error in results:
+        length=len(tasks), label="rendering", file=sys.stderr) as bar:
+        futures = [pool.submit(_render_one, task) for task in tasks]
+        for future in as_completed(futures):
+            if future.cancelled():
+                continue
+            source, done, error, disk_full = future.result()
+            bar.update(1)
             if error:
-                failures.append((source, error))
-    return failures
+                failures.append(error)
+            elif done is not None:
+                written += 1
+                _warn_items(source, done)
+            if disk_full and not stopped:
+                stopped = sum(f.cancel() for f in futures)
+        if stopped:
+            failures.append(f"disk full: stopped, {stopped} file(s) not rendered")
+    return written, failures
 
 
 @main.command("build")
@@ -240,25 +434,31 @@ def build_command(static: str | None, out: str) -> None:
 @click.option("--region", default=None, help="Region. Default: from the AWS configuration.")
 @click.option("--out", type=click.Path(file_okay=False), default="assets", show_default=True, help="Local assets folder.")
 @click.option("--build/--no-build", "do_build", default=True, show_default=True, help="Build first, or deploy the latest existing build.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Parallel uploads.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=10, show_default=True, help="Parallel uploads (aws s3 cp uses 10).")
 @click.option("--dry-run", is_flag=True, help="Say what would be uploaded (and pruned); change nothing.")
 @click.option("--compat-checksums", is_flag=True, help="Send checksums only when required, for stores that reject boto3's default CRC checksums.")
 @click.option("--prune-remote", "prune_keep", type=click.IntRange(1), default=None, metavar="KEEP",
               help="Afterwards delete remote hash folders beyond the KEEP newest (never the current one).")
 @click.option("--public-url", default=None, help="Public base URL (e.g. a CDN) for the printed asset root.")
+@click.option("--connect-timeout", type=click.FloatRange(0.1), default=None, metavar="SECONDS",
+              help="Seconds to wait for a connection to the store. [default: 5]")
+@click.option("--read-timeout", type=click.FloatRange(0.1), default=None, metavar="SECONDS",
+              help="Seconds to wait for each answer; with 3 attempts a silent store fails in under 30 s. [default: 5]")
 @one_line_errors
 def deploy(bucket: str, prefix: str, endpoint_url: str | None, region: str | None, out: str, do_build: bool, jobs: int,
-           dry_run: bool, compat_checksums: bool, prune_keep: int | None, public_url: str | None) -> None:
+           dry_run: bool, compat_checksums: bool, prune_keep: int | None, public_url: str | None,
+           connect_timeout: float | None, read_timeout: float | None) -> None:
     """Upload assets/<hash>/ to S3 and print the asset root for BACKENDAI_ASSET_ROOT.
 
-    Credentials come from the standard AWS chain. Objects get explicit Content-Type,
-    immutable Cache-Control, Content-Encoding for .gz files and a sha256 in metadata;
-    objects already there with the same sha256 are skipped; manifest.json is uploaded last,
-    so re-running after a failure finishes the job. The asset root is the last line printed.
+    Credentials come from the standard AWS chain. Every local file is first checked against
+    manifest.json. Objects get explicit Content-Type, immutable Cache-Control, Content-Encoding
+    for .gz files and a sha256 in metadata; objects already there with the same sha256 are
+    skipped; manifest.json is uploaded last, so re-running after a failure or Ctrl-C finishes
+    the job. The asset root is the last line printed.
     """
+    require("boto3", "deploy", "bai-media deploy")
+    from .assets import deploy as uploads
     from .assets.build import build, latest
-    from .assets.deploy import DeployError
-    from .assets.deploy import deploy as run_deploy
 
     if do_build:
         build_dir = build(out).path
@@ -269,13 +469,26 @@ def deploy(bucket: str, prefix: str, endpoint_url: str | None, region: str | Non
         build_dir = found
     total = sum(1 for p in build_dir.rglob("*") if p.is_file())
     verb = "checking" if dry_run else "uploading"
+    sent: list[str] = []
+
+    def progress(key: str, uploaded: bool) -> None:
+        bar.update(1)
+        if uploaded:
+            sent.append(key)
+
     with click.progressbar(length=total, label=f"{verb} {build_dir.name}", file=sys.stderr) as bar:
         try:
-            report = run_deploy(build_dir, bucket, prefix, endpoint_url=endpoint_url, region=region, jobs=jobs,
-                                compat_checksums=compat_checksums, dry_run=dry_run, public_url=public_url,
-                                prune_keep=prune_keep, progress=lambda key, uploaded: bar.update(1))
-        except DeployError as exc:
+            report = uploads.deploy(
+                build_dir, bucket, prefix, endpoint_url=endpoint_url, region=region, jobs=jobs,
+                compat_checksums=compat_checksums, dry_run=dry_run, public_url=public_url, prune_keep=prune_keep,
+                progress=progress, connect_timeout=connect_timeout or uploads.CONNECT_TIMEOUT,
+                read_timeout=read_timeout or uploads.READ_TIMEOUT)
+        except uploads.DeployError as exc:
             raise CliError(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo(f"\nbai-media: error: interrupted: uploaded {len(sent)} of {total}, manifest.json not, so the "
+                       "deploy is incomplete; run the same command again to finish", err=True)
+            raise click.exceptions.Exit(130) from None
     would = "would upload" if dry_run else "uploaded"
     click.echo(f"{would} {len(report.uploaded)}, already there {len(report.skipped)} (of {total})", err=True)
     if report.pruned:
@@ -298,6 +511,7 @@ def serve(port: int, host: str, out: str, csp: bool) -> None:
     import signal
     import threading
 
+    require("watchfiles", "serve", "bai-media serve")
     from .assets.server import DevServer
 
     server = DevServer(out, host, port, csp=csp, on_event=lambda m: click.echo(f"bai-media: {m}", err=True)).start()

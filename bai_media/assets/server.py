@@ -81,6 +81,9 @@ class DevServer:
             self.builds += 1
 
     def start(self) -> DevServer:
+        if self.watch:
+            import watchfiles  # noqa: F401 - fail here, in the caller, not in the watcher thread
+
         serve = threading.Thread(target=self.httpd.serve_forever, name="bai-media-serve", daemon=True)
         serve.start()
         self._threads.append(serve)
@@ -115,6 +118,17 @@ class DevServer:
         head = asset_tags("/latest", manifest, render_endpoint="/render")
         return renderer.render_page(Markup(body), title="bai-media preview", head=head)
 
+    def index(self) -> str:
+        """``/latest/``: the files of the current build, as the README promises it is there."""
+        with self._lock:
+            build = self.build
+        rows = Markup("").join(
+            Markup('<li><a href="/latest/{0}">{0}</a> {1:,} bytes</li>').format(name, info["size"])
+            for name, info in sorted(build.manifest["files"].items()))
+        return str(Markup('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bai-media build {0}</title>'
+                          '</head><body><h1>Build {0}</h1><ul>{1}<li><a href="/latest/manifest.json">manifest.json</a>'
+                          '</li></ul></body></html>\n').format(build.hash, rows))
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -144,6 +158,9 @@ class DevServer:
                 if path in ("/", "/index.html"):
                     headers = {"Content-Security-Policy": STRICT_CSP} if server.csp else {}
                     self._send(200, server.preview().encode(), "text/html; charset=utf-8", headers)
+                elif path in ("/latest", "/latest/"):
+                    headers = {"Content-Security-Policy": STRICT_CSP} if server.csp else {}
+                    self._send(200, server.index().encode(), "text/html; charset=utf-8", headers)
                 elif path.startswith("/latest/"):
                     self._asset(path[len("/latest/"):])
                 elif path == "/healthz":

@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bai_media.assets.build import BUNDLES, HASH_DIR, TMP_PREFIX, build
+from bai_media.assets.build import BUNDLES, HASH_DIR, LOCK_NAME, TMP_PREFIX, build, check_folder
 from bai_media.resources import static_dir
 
 SOURCES = sorted({name for _, sources, _ in BUNDLES.values() for name in sources})
@@ -55,7 +56,7 @@ def test_old_hash_folders_are_deleted_and_nothing_else(tmp_path: Path, static: P
     (out / f"{TMP_PREFIX}leftover").mkdir()
     new = build(out, static)
     assert new.hash != old.hash and new.removed == [old.hash]
-    assert sorted(p.name for p in out.iterdir()) == sorted(["README.txt", "not-a-hash", new.hash])
+    assert sorted(p.name for p in out.iterdir()) == sorted(["README.txt", "not-a-hash", new.hash, LOCK_NAME])
 
 
 def test_manifest_sizes_integrity_and_gzip_siblings(tmp_path: Path) -> None:
@@ -85,7 +86,9 @@ def test_a_build_killed_midway_leaves_the_previous_build_intact(tmp_path: Path, 
             "def write(self, data):\n    r = orig_write(self, data); print('wrote', flush=True); time.sleep(30); return r\n"
             "Path.write_bytes = write\n"
             f"b.build({str(out)!r}, Path({str(static)!r}))\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmpdir)})
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "wrote"  # mid-write of the new build
         proc.send_signal(signal.SIGKILL)
@@ -96,11 +99,85 @@ def test_a_build_killed_midway_leaves_the_previous_build_intact(tmp_path: Path, 
     hash_dirs = [p for p in out.iterdir() if HASH_DIR.match(p.name)]
     assert hash_dirs == [previous.path]  # no half-written hash folder
     assert any(p.name.startswith(TMP_PREFIX) for p in out.iterdir())  # the kill did land midway
+    assert list(tmpdir.iterdir()) == []  # nothing leaked into the temp directory (bai-media-webassets-*)
     finished = build(out, static)  # the next build cleans the leftover up
-    assert sorted(p.name for p in out.iterdir()) == [finished.hash]
+    assert sorted(p.name for p in out.iterdir()) == sorted([finished.hash, LOCK_NAME])
 
 
 def test_cli_build_prints_the_hash_last(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "bai_media.cli", "build", "--out", str(tmp_path)], capture_output=True, text=True, check=True)
     assert HASH_DIR.match(proc.stdout.strip().splitlines()[-1])
     assert "js/main.min.js" in proc.stderr
+
+
+BUILD_CHILD = "import sys; from bai_media.assets.build import build; print(build(sys.argv[1], __import__('pathlib').Path(sys.argv[2])).hash)"
+
+
+def _concurrent_builds(out: Path, statics: list[Path], tmpdir: Path) -> list[subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    procs = [subprocess.Popen([sys.executable, "-c", BUILD_CHILD, str(out), str(s)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for s in statics]
+    done = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
+    return done
+
+
+def test_concurrent_builds_of_the_same_sources_each_print_a_complete_folder(tmp_path: Path, static: Path) -> None:
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    for round_ in range(4):
+        out = tmp_path / f"out{round_}"  # a fresh folder each round, as in the report
+        results = _concurrent_builds(out, [static, static, static], tmpdir)
+        assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
+        hashes = {r.stdout.strip() for r in results}
+        assert len(hashes) == 1
+        folder = out / hashes.pop()
+        assert check_folder(folder) is None
+        assert sorted(p.name for p in out.iterdir()) == sorted([folder.name, LOCK_NAME])
+    assert list(tmpdir.iterdir()) == []
+
+
+def test_concurrent_builds_of_different_sources_never_crash_and_leave_one_complete_folder(tmp_path: Path, static: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(static, other)
+    (other / "css" / "bai-media.css").write_text((other / "css" / "bai-media.css").read_text() + "\n.other{}")
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    out = tmp_path / "assets"
+    for _ in range(4):
+        results = _concurrent_builds(out, [static, other, static, other], tmpdir)
+        assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr for r in results]
+        folders = [p for p in out.iterdir() if p.name != LOCK_NAME]
+        assert len(folders) == 1 and HASH_DIR.match(folders[0].name) and check_folder(folders[0]) is None
+        assert folders[0].name in {r.stdout.strip() for r in results}
+    assert list(tmpdir.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage", ["only-manifest", "truncated", "altered", "extra", "gz-missing"])
+def test_a_folder_is_reused_only_when_every_file_matches(tmp_path: Path, static: Path, damage: str) -> None:
+    out = tmp_path / "assets"
+    first = build(out, static)
+    files = sorted(p for p in first.path.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    js = first.path / "js" / "main.min.js"
+    if damage == "only-manifest":
+        for path in files:
+            if path.name != "manifest.json":
+                path.unlink()
+    elif damage == "truncated":
+        js.write_bytes(js.read_bytes()[:100])
+    elif damage == "altered":
+        data = bytearray(js.read_bytes())
+        data[10] ^= 0x01  # same size, one bit off
+        js.write_bytes(bytes(data))
+    elif damage == "extra":
+        (first.path / "js" / "evil.js").write_text("alert(1)")
+    else:
+        (first.path / "js" / "main.min.js.gz").unlink()
+    assert check_folder(first.path) is not None
+    again = build(out, static)
+    assert not again.reused and again.hash == first.hash
+    assert {p: p.read_bytes() for p in sorted(again.path.rglob("*")) if p.is_file()} == before
+    assert check_folder(again.path) is None and build(out, static).reused

@@ -85,6 +85,18 @@ def test_assets_are_served_with_types_and_gzip(server: DevServer) -> None:
         urllib.request.urlopen(url(server, "/latest/../../etc/passwd"))
 
 
+def test_latest_answers_an_index_of_the_build(server: DevServer) -> None:
+    for path in ("/latest/", "/latest"):
+        with urllib.request.urlopen(url(server, path)) as response:
+            assert response.status == 200 and response.headers["Content-Type"] == "text/html; charset=utf-8"
+            page = response.read().decode()
+        assert f"Build {server.build.hash}" in page
+        for name in [*server.build.manifest["files"], "manifest.json"]:
+            assert f'<a href="/latest/{name}">' in page
+            with urllib.request.urlopen(url(server, f"/latest/{name}")) as linked:
+                assert linked.status == 200
+
+
 def test_a_change_in_static_rebuilds_and_shows_on_reload(server: DevServer) -> None:
     before = server.build.hash
     css = server.static / "css" / "bai-media.css"
