@@ -65,7 +65,7 @@ class Services(Protocol):
 
     limits: Limits
 
-    def sanitize(self, html: str) -> Markup: ...
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup: ...
 
     def render_template(self, name: str, /, **context: Any) -> Markup: ...
 
@@ -102,9 +102,10 @@ class Context(Generic[S]):
     def limits(self) -> Limits:
         return self._services.limits
 
-    def sanitize(self, html: str) -> Markup:
-        """Kernel HTML under the project policy (``bai_media.sanitize``)."""
-        return self._services.sanitize(html)
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
+        """Kernel HTML under the project policy (``bai_media.sanitize``); ``mathml`` also admits
+        the MathML allowlist, for documents whose math is part of their tree."""
+        return self._services.sanitize(html, mathml=mathml)
 
     def render(self, template: str, /, **context: Any) -> Markup:
         """A template of the renderer's Jinja environment (autoescaped)."""

@@ -7,10 +7,12 @@ can go wrong in them becomes a visible error fragment for that one item.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +106,9 @@ class Renderer:
             self.render_into(result, media, str(result_id), append=False)
         return self.render_container(result)
 
-    def sanitize(self, html: str) -> Markup:
+    def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer)
+        return sanitize_html(html, self.sanitizer, mathml=mathml)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
         return Markup(self.env.get_template(name).render(**context))
@@ -117,6 +119,8 @@ class Renderer:
             if self._inline_css is None:  # read once per renderer; batch renders make many pages
                 self._inline_css = Markup("<style>%s</style>") % Markup("\n".join(page_css()).replace("</", "<\\/"))
             head = self._inline_css
+            if "<math" in body:  # the math font only where math appears (262 KB)
+                head += math_font_css()
         return self.env.get_template("page.html").render(title=title, body=body, head=head)
 
     def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
@@ -255,6 +259,15 @@ class Renderer:
 
 #: The stylesheets every page needs, in cascade order.
 CSS_FILES = ("bai-media.css", "highlight.css")
+MATH_FONT = "STIXMath-Regular.woff2"
+
+
+@cache
+def math_font_css() -> Markup:
+    """The math font as an inline ``@font-face`` for standalone pages (no file beside them)."""
+    font = base64.b64encode((static_dir() / "fonts" / MATH_FONT).read_bytes()).decode("ascii")
+    return Markup('<style>@font-face { font-family: "bai-media STIX Math"; '
+                  'src: url(data:font/woff2;base64,%s) format("woff2"); }</style>') % font
 
 
 def page_css() -> list[str]:

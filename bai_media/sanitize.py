@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from urllib.parse import unquote
 from typing import Literal
 
 from markupsafe import Markup
@@ -174,6 +175,16 @@ def clean_style(value: str) -> str:
     return "; ".join(kept) + (";" if kept else "")
 
 
+def anchor_token(value: str) -> str:
+    """An ``id`` or in-page link target as both are kept, so links reach their ids: everything
+    but whitespace, control, format and markup characters (JupyterLab's heading ids keep
+    punctuation), bounded."""
+    if value.isascii() and value.isprintable() and not any(ch in value for ch in " \"'<>`"):
+        return value[:128]
+    return "".join(ch for ch in value[:256] if ch not in "\"'<>`" and not (
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")))[:128]
+
+
 #: Turns a relative image URL into a ``data:`` URI of the image or an absolute http(s) URL, or
 #: None to refuse it.
 ImageResolver = Callable[[str], str | None]
@@ -212,7 +223,8 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
     """The per-attribute rules shared by both engines; ``None`` drops the attribute."""
     if name in _URL_ATTRS:
         if tag == "a" and name == "href" and value.strip().startswith("#"):
-            return "#" + ID_PREFIX + value.strip()[1:] if value.strip() != "#" else None
+            token = anchor_token(unquote(value.strip()[1:]))
+            return "#" + ID_PREFIX + token if token else None
         data_image = tag == "img" and name == "src"
         if data_image:
             value = _resolved_image(value)
@@ -222,7 +234,7 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
             return check_url(value, relative=False, data_image=data_image)
         return check_url(value, data_image=data_image)
     if name in ("id", "name"):
-        token = re.sub(r"[^\w-]", "", value)[:64]
+        token = anchor_token(value)
         return (ID_PREFIX + token) if token else None
     if name == "style":
         return clean_style(value) or None
@@ -240,18 +252,23 @@ def _allowed(tag: str, name: str) -> bool:
 
 
 @cache
-def _nh3_cleaner() -> Callable[[str], str]:
+def _nh3_cleaner(mathml: bool = False) -> Callable[[str], str]:
     import nh3
 
     attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    tags, clean_content = set(ALLOWED_TAGS), set(CLEAN_CONTENT_TAGS)
+    if mathml:
+        tags |= MATHML_TAGS
+        clean_content.discard("math")
+        attributes.update({tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS})
     # Schemes and rel are nh3's own options. Its allowed_classes and filter_style_properties
     # match exact names only; our class and style rules judge tokens and values, so they stay in
     # filter_attribute (shared with bleach).
     cleaner = nh3.Cleaner(
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(CLEAN_CONTENT_TAGS),
+        tags=tags,
+        clean_content_tags=clean_content,
         attributes=attributes,
-        attribute_filter=filter_attribute,
+        attribute_filter=_filter_with_math if mathml else filter_attribute,
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes=set(URL_SCHEMES) | {"data"},
@@ -260,7 +277,7 @@ def _nh3_cleaner() -> Callable[[str], str]:
 
 
 @cache
-def _bleach_cleaner() -> Callable[[str], str]:
+def _bleach_cleaner(mathml: bool = False) -> Callable[[str], str]:
     try:
         import bleach
         from bleach.html5lib_shim import Filter
@@ -278,7 +295,7 @@ def _bleach_cleaner() -> Callable[[str], str]:
                     for key, value in token["data"].items():
                         # bleach keeps entity references in values; judge what the browser sees.
                         decoded = html.unescape(value)
-                        new = filter_attribute(tag, key[1], decoded)
+                        new = (_filter_with_math if mathml else filter_attribute)(tag, key[1], decoded)
                         if new is not None:
                             attrs[key] = value if new == decoded else new
                     if tag == "a":
@@ -290,9 +307,12 @@ def _bleach_cleaner() -> Callable[[str], str]:
         def sanitize_css(self, style: str) -> str:
             return clean_style(style)
 
+    def allowed(tag: str, name: str, value: str) -> bool:
+        return name in MATHML_ATTRIBUTES if mathml and tag in MATHML_TAGS else _allowed(tag, name)
+
     cleaner = bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=lambda tag, name, value: _allowed(tag, name),
+        tags=ALLOWED_TAGS | MATHML_TAGS if mathml else ALLOWED_TAGS,
+        attributes=allowed,
         protocols=URL_SCHEMES | {"data"},
         strip=True,
         strip_comments=True,
@@ -304,12 +324,15 @@ def _bleach_cleaner() -> Callable[[str], str]:
     return cleaner.clean
 
 
-def sanitize_html(source: str, engine: Engine = "nh3") -> Markup:
-    """Sanitize untrusted HTML under the project policy and mark the result safe."""
+def sanitize_html(source: str, engine: Engine = "nh3", *, mathml: bool = False) -> Markup:
+    """Sanitize untrusted HTML under the project policy and mark the result safe.
+
+    ``mathml`` also admits the MathML allowlist (for markdown, whose math is part of its tree).
+    """
     if engine == "nh3":
-        return Markup(accessible(_nh3_cleaner()(source)))
+        return Markup(accessible(_nh3_cleaner(mathml)(source)))
     if engine == "bleach":
-        return Markup(accessible(_bleach_cleaner()(source)))
+        return Markup(accessible(_bleach_cleaner(mathml)(source)))
     raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -357,12 +380,16 @@ MATHML_ATTRIBUTES: frozenset[str] = frozenset(
     columnlines rowlines rowspacing columnspacing frame largeop symmetric minsize maxsize
     notation voffset encoding""".split()
 )
-_MATH_VALUE = re.compile(r"^[\w\s.%#+-]{0,64}$")
+_MATH_VALUE = re.compile(r"^[\w\s.%#+/-]{0,64}$")
 
 
 def _filter_math_attribute(tag: str, name: str, value: str) -> str | None:
     # No URLs exist in this allowlist (no href, no maction); values are short plain tokens.
     return value if _MATH_VALUE.match(value) else None
+
+
+def _filter_with_math(tag: str, name: str, value: str) -> str | None:
+    return _filter_math_attribute(tag, name, value) if tag in MATHML_TAGS else filter_attribute(tag, name, value)
 
 
 @cache

@@ -81,6 +81,10 @@ def main() -> None:
          "Inline math $e^{i\\pi} + 1 = 0$ and display math:\n\n$$\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$$\n\n"
          "| type | handler |\n|---|---|\n| stdout | ANSI terminal |\n| image/png | Pillow-checked |\n\n"
          "```python\nfor i in range(3):\n    print(f\"{i} * 2 = {i * 2}\")\n```\n"],
+        ["text/markdown", "## Notebook markdown as JupyterLab shows it\n\n- [x] ~~strikethrough~~ and task lists\n- [ ] heading ids: "
+         "[back to the top](#bai-media-showcase)\n\n$$\\begin{aligned} f(x) &= (x + 1)^2 \\\\ &= x^2 + 2x + 1 \\end{aligned}$$\n\n"
+         "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\quad |x| = \\begin{cases} x & x \\ge 0 \\\\ -x & x < 0 \\end{cases}$$\n\n"
+         "A `$` in a link stays in its URL: [docs](https://example.org/$a$).\n"],
         ["stdout", "plotting simple line graph\n\x1b[1;32m✔\x1b[0m loaded \x1b[36m3\x1b[0m cities from https://example.org/data.csv\n"],
         ["stdout", progress],
         ["image/svg+xml", svg.getvalue()],

@@ -31,10 +31,14 @@ def test_showcase_page_loads_cleanly(load_page, tmp_path: Path) -> None:  # type
         assert complete and width > 0 and height > 0, cls
     assert page.evaluate("document.querySelectorAll('math').length") >= 3
     assert page.evaluate("document.querySelectorAll('.bai-media-error').length") == 0
-    assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == 21
+    assert page.evaluate("document.querySelectorAll('.bai-media-item').length") == 22
     styled = page.evaluate("[...document.querySelectorAll('.bai-media-html td[style]')].map(td => getComputedStyle(td).backgroundColor)")
     assert len(set(styled)) >= 3  # pandas Styler's gradient reached its cells
     assert page.evaluate("document.querySelectorAll('.bai-media-frame a[href^=\"https://www.openstreetmap.org/\"]').length") == 1
+    # Markdown as JupyterLab: the in-page link reaches its heading; environments are tables.
+    assert page.evaluate("[...document.querySelectorAll('.bai-media-markdown p a[href^=\"#\"]')]"
+                         ".every(a => document.getElementById(a.getAttribute('href').slice(1)))")
+    assert page.evaluate("document.querySelectorAll('.bai-media-markdown mtable').length") >= 3
     assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(0.5, abs=0.05)
     assert page.console_errors == [] and page.page_errors == []
     assert page.hits == [] and page.blocked_requests == []

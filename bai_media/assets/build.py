@@ -37,7 +37,7 @@ CHUNK_PLACEHOLDER = "__BAI_MEDIA_CHUNKS__"
 #: Logical name -> (output file, source files relative to static/, filter). The one place bundles
 #: and chunks (``chunk:<name>``) are declared.
 BUNDLES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css"), "rcssmin"),
+    "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css", "css/math-font.css"), "rcssmin"),
     "chunk:drawing": ("js/chunks/drawing.min.js", ("js/chunks/drawing.js",), "rjsmin"),
     "js": ("js/main.min.js", ("js/main.js",), "rjsmin"),
 }
@@ -78,7 +78,9 @@ def _minify(static: Path, sources: tuple[str, ...], filter_name: str) -> bytes:
 def source_files(static: Path | None = None) -> dict[str, bytes]:
     """The sources every bundle reads (relative path -> bytes)."""
     static = static or static_dir()
-    return {name: (static / name).read_bytes() for _, sources, _ in BUNDLES.values() for name in sources}
+    files = {name: (static / name).read_bytes() for _, sources, _ in BUNDLES.values() for name in sources}
+    files.update({f"fonts/{font.name}": font.read_bytes() for font in sorted((static / "fonts").glob("*"))})
+    return files
 
 
 def compile_assets(static: Path | None = None) -> dict[str, bytes]:
@@ -99,6 +101,9 @@ def compile_assets(static: Path | None = None) -> dict[str, bytes]:
         elif logical.startswith("chunk:"):
             chunks[logical.split(":", 1)[1]] = [target, integrity(data)]
         outputs[target] = data
+    # Fonts are copied as they are, beside css/ so the stylesheet's ../fonts/ URLs resolve.
+    for font in sorted((static / "fonts").glob("*")):
+        outputs[f"fonts/{font.name}"] = font.read_bytes()
     return outputs
 
 

@@ -33,7 +33,7 @@ log = logging.getLogger("bai_media")
 #: sanitized tables and generated ANSI colours use them, and they cannot run code.
 STRICT_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "media-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "media-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_BODY = 10_000_000
 

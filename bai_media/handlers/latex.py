@@ -8,7 +8,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..items import MediaItem
-from ..mathml import MATH_SPANS, MathError, span_tex, tex_to_mathml
+from ..mathml import MAX_FORMULA_CHARS, MAX_FORMULAS, MathError, find_math, tex_to_mathml
 from ..registry import Registry
 from ..context import Context
 
@@ -26,15 +26,20 @@ def render_latex(item: MediaItem, ctx: Context[None]) -> Markup:
     if len(text) > ctx.limits.text_chars:
         return render_tex(text[:2000] + "…", True, ctx)
     parts: list[Markup | str] = []
-    pos = 0
-    for match in MATH_SPANS.finditer(text):
-        parts.append(text[pos : match.start()])
-        parts.append(render_tex(*span_tex(match), ctx))
-        pos = match.end()
-    if pos == 0:  # no delimiters at all: the whole text is one expression
-        return ctx.render("handlers/latex.html", parts=[render_tex(text, True, ctx)])
+    pos = count = chars = 0
+    notice = ""
+    for span in find_math(text):
+        count, chars = count + 1, chars + len(span.tex)
+        if count > MAX_FORMULAS or chars > MAX_FORMULA_CHARS:  # the rest as text, not unbounded work
+            notice = f"Formulas beyond the first {MAX_FORMULAS:,} (or {MAX_FORMULA_CHARS:,} characters of TeX) are shown as source."
+            break
+        parts.append(text[pos : span.start])
+        parts.append(render_tex(span.tex, span.display, ctx))
+        pos = span.end
+    if pos == 0 and not notice:  # no delimiters at all: the whole text is one expression
+        return ctx.render("handlers/latex.html", parts=[render_tex(text, True, ctx)], notice="")
     parts.append(text[pos:])
-    return ctx.render("handlers/latex.html", parts=parts)
+    return ctx.render("handlers/latex.html", parts=parts, notice=notice)
 
 
 def register(registry: Registry) -> None:

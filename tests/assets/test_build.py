@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bai_media.assets.build import BUNDLES, HASH_DIR, LOCK_NAME, TMP_PREFIX, build, check_folder
+from bai_media.assets.build import BUNDLES, GZIP_SUFFIXES, HASH_DIR, LOCK_NAME, TMP_PREFIX, build, check_folder
 from bai_media.resources import static_dir
 
 SOURCES = sorted({name for _, sources, _ in BUNDLES.values() for name in sources})
@@ -68,7 +68,11 @@ def test_manifest_sizes_integrity_and_gzip_siblings(tmp_path: Path) -> None:
         data = (result.path / name).read_bytes()
         assert info["size"] == len(data)
         assert info["integrity"] == "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
-        assert gzip.decompress((result.path / f"{name}.gz").read_bytes()) == data
+        if name.endswith(GZIP_SUFFIXES):  # fonts are compressed already
+            assert gzip.decompress((result.path / f"{name}.gz").read_bytes()) == data
+    assert "fonts/STIXMath-Regular.woff2" in manifest["files"] and "fonts/STIXMath-LICENSE.txt" in manifest["files"]
+    css = (result.path / "css" / "bai-media.min.css").read_text()
+    assert "../fonts/STIXMath-Regular.woff2" in css  # resolves beside css/ in the hash folder
     main = (result.path / "js" / "main.min.js").read_text()
     assert "__BAI_MEDIA_CHUNKS__" not in main and manifest["files"]["js/chunks/drawing.min.js"]["integrity"] in main
     assert len(main.encode()) <= 8 * 1024

@@ -32,5 +32,5 @@ def test_batch_render_folder_in_parallel(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "rendered 2 of 3 files" in proc.stderr and "c.json" in proc.stderr and "Traceback" not in proc.stderr
-    assert "<h1>B</h1>" in (tmp_path / "out" / "b.html").read_text()
+    assert '<h1 id="user-content-B">B<a class="anchor-link"' in (tmp_path / "out" / "b.html").read_text()
     assert ">A<" in (tmp_path / "out" / "a.html").read_text()

@@ -45,7 +45,7 @@ def test_messy_notebook_renders_and_marks_what_is_broken() -> None:
               {"cell_type": "banana"}, "not a cell",
           ]}
     html = str(render(nb, "notebook", "nb"))
-    assert "<h1>Title </h1>" in html and "alert(1)" not in html and 'src="data:image/png;base64,iVBORw0KGgo="' in html
+    assert '<h1 id="user-content-Title">Title <a class="anchor-link"' in html and "alert(1)" not in html and 'src="data:image/png;base64,iVBORw0KGgo="' in html
     assert "In&nbsp;[ ]:" in html and "&lt;b&gt;raw&lt;/b&gt;" in html
     assert "unknown type &#39;banana&#39;" in html and "is not an object" in html
     assert str(render_notebook({"nbformat": 3, "worksheets": []}, "old")).count("not supported") == 1

@@ -25,7 +25,7 @@ def test_text_with_several_spans_and_environments() -> None:
 def test_hostile_tex_is_inert(tex: str) -> None:
     html = str(handle_all([("text/latex", f"${tex}$")], "l"))
     assert active_content(html) == []
-    assert "href" not in html and "<script" not in html and "<img" not in html
+    assert "href=" not in html and "<script" not in html and "<img" not in html  # the TeX source stays, as text
 
 
 def test_unrenderable_tex_is_escaped_source_with_a_marker() -> None:
@@ -49,3 +49,30 @@ def test_sympy_corpus_coverage_is_at_least_95_percent() -> None:
     assert len(corpus) >= 150
     rendered, failures = coverage(corpus, "mathml")
     assert rendered / len(corpus) >= 0.95, failures[:10]
+
+
+def test_many_formulas_are_bounded_with_a_notice() -> None:
+    text = " ".join(f"$a_{{{i}}}$" for i in range(2_100))
+    html = str(handle_all([("text/latex", text)], "l"))
+    assert html.count("<math") == 2_000 and "are shown as source" in html and "$a_{2099}$" in html
+
+
+def test_unclosed_delimiters_are_text() -> None:
+    html = str(handle_all([("text/latex", "\\(" * 32_000)], "l"))
+    assert "bai-media-math-source" in html and "\\(\\(" in html  # one over-long expression, shown as source
+
+
+@pytest.mark.browser
+def test_sympy_display_math_fits_its_box_in_chromium(load_page) -> None:  # type: ignore[no-untyped-def]
+    from bai_media import Renderer
+
+    renderer = Renderer()
+    body = renderer.handle_all([("text/latex", "$\\displaystyle \\int_{0}^{\\infty} \\frac{\\sin{\\left(x \\right)}}{x}\\, dx = \\frac{\\pi}{2}$"),
+                                ("text/latex", "$\\left[\\begin{matrix}1 & x\\\\x^{2} & \\sqrt{x}\\end{matrix}\\right]$")], "l")
+    page = load_page.open(renderer.render_page(body), wait_ms=300)
+    page.page.evaluate("document.fonts.ready")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.bai-media-item')].map(b => [
+        b.scrollHeight - b.clientHeight, b.scrollWidth - b.clientWidth, getComputedStyle(b.querySelector('math')).fontFamily])""")
+    assert len(boxes) == 2
+    for tall, wide, family in boxes:
+        assert tall <= 1 and wide <= 1 and "bai-media STIX Math" in family
