@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .build import compile_assets, content_hash, make_manifest, source_files
+from .build import GZIP_SUFFIXES, compile_assets, content_hash, make_manifest, source_files
 
 log = logging.getLogger("bai_media")
 
@@ -41,8 +41,13 @@ def installed_assets() -> InstalledAssets:
     outputs = compile_assets()
     asset_hash = content_hash(outputs, source_files())
     files = dict(outputs)
-    files.update({f"{name}.gz": gzip.compress(data, compresslevel=9, mtime=0) for name, data in outputs.items()})
+    files.update({f"{name}.gz": _gzip(data) for name, data in outputs.items() if name.endswith(GZIP_SUFFIXES)})
     return InstalledAssets(asset_hash, files, make_manifest(asset_hash, outputs))
+
+
+def _gzip(data: bytes) -> bytes:
+    """The ``.gz`` sibling a build writes (mtime 0: the same bytes every time)."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def _prebuilt(folder: Path) -> InstalledAssets | None:
@@ -57,6 +62,7 @@ def _prebuilt(folder: Path) -> InstalledAssets | None:
         return None
     files = dict(outputs)
     for name, data in outputs.items():
-        gz = folder / f"{name}.gz"
-        files[f"{name}.gz"] = gz.read_bytes() if gz.is_file() else gzip.compress(data, compresslevel=9, mtime=0)
+        if name.endswith(GZIP_SUFFIXES):
+            gz = folder / f"{name}.gz"
+            files[f"{name}.gz"] = gz.read_bytes() if gz.is_file() else _gzip(data)
     return InstalledAssets(manifest["hash"], files, manifest)
