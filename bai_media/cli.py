@@ -1,4 +1,4 @@
-"""The ``bai-media`` command line: render, build, serve, deploy.
+"""The ``bai-media`` command line: render, build, serve, deploy, terminal.
 
 Errors are one line on stderr and a non-zero exit; tracebacks only with ``BAI_MEDIA_DEBUG=1``.
 """
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -243,22 +243,33 @@ class Rendered:
     item_errors: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=2)
+def _renderer(sanitizer: str) -> Any:
+    """One renderer per engine and process, so templates compile once for all files; it counts
+    the items that fail (each renders through ``error_fragment``) into ``errors``."""
+    from .renderer import Renderer
+
+    class Counting(Renderer):
+        errors: list[str] = []
+
+        def error_fragment(self, message: str, mtype: str | None = None) -> Any:
+            self.errors.append(message)
+            return super().error_fragment(message, mtype)
+
+    return Counting(sanitizer=sanitizer)  # type: ignore[arg-type]
+
+
 def render_file(task: RenderTask) -> Rendered:
     """Render one input file to its target; raise CliError naming the file. Runs in workers."""
     from .formats.localimages import FolderImages
-    from .renderer import Renderer
-
-    class Counting(Renderer):  # every item that fails renders through error_fragment
-        def error_fragment(self, message: str, mtype: str | None = None) -> Any:
-            done.item_errors.append(message)
-            return super().error_fragment(message, mtype)
 
     name = _display(task.source)
     data = _read_json(task.source, task.max_bytes)
     if task.fmt == "auto" and (why := _unsupported(data)):
         raise CliError(f"{name} is no supported format ({why}); use -f to force one")
     done = Rendered(formats.detect(data) if task.fmt == "auto" else task.fmt)
-    renderer = Counting(sanitizer=task.sanitizer)  # type: ignore[arg-type]
+    renderer = _renderer(task.sanitizer)
+    renderer.errors = done.item_errors  # files render one at a time in a process
     stem = "stdin" if task.source == "-" else Path(task.source).stem
     # Relative images (figures next to a notebook) are embedded from the input's own folder.
     images = None if task.source == "-" else FolderImages(Path(task.source).resolve().parent,
@@ -523,6 +534,33 @@ def serve(port: int, host: str, out: str, csp: bool) -> None:
         pass
     finally:
         server.stop()
+
+
+@main.command()
+@click.option("--backend", type=click.Choice(["local", "backendai", "jupyter"]), default="local", show_default=True,
+              help="local: a shell in a pty on this machine; backendai: a Backend.AI session; jupyter: a Jupyter terminal.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: only this machine).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8003, show_default=True, help="Port (0 picks a free one).")
+@click.option("--record", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Write the session as an asciicast v2 file (later connections: FILE.2, FILE.3 ...).")
+@click.option("--command", "command", default=None, help="local: the command to run. Default: $SHELL.")
+@click.option("--session", default="terminal", show_default=True,
+              help="backendai: the session name; jupyter: the terminal name (created if missing).")
+@click.option("--endpoint", default=None, help="backendai: manager endpoint. Default: BACKEND_ENDPOINT.")
+@click.option("--jupyter-url", default=None, help="jupyter: server URL. Default: JUPYTER_URL.")
+@click.option("--theme", type=click.Choice(["auto", "light", "dark"]), default="auto", show_default=True, help="Terminal colours.")
+@one_line_errors
+def terminal(backend: str, host: str, port: int, record: str | None, command: str | None, session: str, endpoint: str | None,
+             jupyter_url: str | None, theme: str) -> None:
+    """Serve a page with a web terminal, guarded by a random token; the URL is the last line printed.
+
+    Keys and tokens come from the environment: BACKEND_ACCESS_KEY, BACKEND_SECRET_KEY (backendai),
+    JUPYTER_TOKEN (jupyter). Stop with Ctrl-C; a local shell ends with the server.
+    """
+    from .webterm.cli import run_terminal
+
+    run_terminal(backend, host, port, record=record, command=command, session=session, endpoint=endpoint,
+                 jupyter_url=jupyter_url, theme=theme, echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

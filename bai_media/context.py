@@ -8,6 +8,7 @@ the console protocol, not the console). A handler reads its item and its context
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -42,6 +43,7 @@ class State(Protocol):
     def from_json(cls, data: Any) -> State: ...
 
 
+@lru_cache(maxsize=None)
 def state_key(cls: type) -> str:
     """The name a state type is saved under: stable across processes, unique per class."""
     return f"{cls.__module__}:{cls.__qualname__}"

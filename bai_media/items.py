@@ -31,20 +31,21 @@ class MediaItem:
         if isinstance(raw, MediaItem):
             return raw
         metadata: Any = {}
-        if isinstance(raw, Mapping):
-            if "type" not in raw or "data" not in raw:
-                raise BadItem("item is a mapping without both 'type' and 'data' keys")
-            mtype, data, metadata = raw["type"], raw["data"], raw.get("metadata") or {}
-        elif isinstance(raw, (list, tuple)):
+        # Sequences first: tuples and lists are the common case, and an ABC check is not free.
+        if isinstance(raw, (list, tuple)):
             if len(raw) not in (2, 3):
                 raise BadItem(f"item is a sequence of {len(raw)} elements, expected [type, data]")
             mtype, data = raw[0], raw[1]
             metadata = raw[2] if len(raw) == 3 and raw[2] is not None else {}
+        elif isinstance(raw, Mapping):
+            if "type" not in raw or "data" not in raw:
+                raise BadItem("item is a mapping without both 'type' and 'data' keys")
+            mtype, data, metadata = raw["type"], raw["data"], raw.get("metadata") or {}
         else:
             raise BadItem(f"item is a {type(raw).__name__}, expected [type, data] or {{type, data}}")
         if not isinstance(mtype, str):
             raise BadItem(f"item type is a {type(mtype).__name__}, expected a string")
-        if not isinstance(metadata, Mapping):
+        if type(metadata) is not dict and not isinstance(metadata, Mapping):
             metadata = {}
         return cls(mtype.strip().lower(), data, metadata)
 

@@ -11,7 +11,6 @@ import fnmatch
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any
 
 import jinja2
@@ -131,6 +130,8 @@ class Registry:
         ``True`` applies all of them, an iterable the named ones (a missing name raises). A
         plug-in that fails is logged and skipped. Returns the names applied.
         """
+        from importlib.metadata import entry_points  # a scan of every installed package: only when asked
+
         available = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
         if names is True:
             wanted = sorted(available)

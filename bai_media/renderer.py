@@ -11,8 +11,8 @@ import base64
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
 from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
 from .state import RenderedItem, ResultData
+from .templating import compile_simple
 
 log = logging.getLogger("bai_media")
 
@@ -36,12 +37,17 @@ _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
 __all__ = ["BadData", "Renderer", "default_renderer", "handle_all", "page_css", "safe_id"]
 
 
+@lru_cache(maxsize=1024)
+def _safe_id(text: str) -> str:
+    return _ID_UNSAFE.sub("_", text)[:128] or "result"
+
+
 def safe_id(value: Any) -> str:
     """An HTML id from any result id: unsafe characters replaced, bounded, never empty."""
-    text = _ID_UNSAFE.sub("_", str(value))[:128]
-    return text or "result"
+    return _safe_id(str(value))
 
 
+@lru_cache(maxsize=1024)
 def css_token(value: str) -> str:
     return _CLASS_UNSAFE.sub("-", value.lower())[:40] or "unknown"
 
@@ -90,6 +96,7 @@ class Renderer:
         )
         self.env.filters["thousands"] = thousands
         self._inline_css: Markup | None = None
+        self._compiled: dict[str, Callable[..., Markup]] = {}
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -111,7 +118,20 @@ class Renderer:
         return sanitize_html(html, self.sanitizer, mathml=mathml)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
-        return Markup(self.env.get_template(name).render(**context))
+        render = self._compiled.get(name)
+        if render is None:
+            render = self._compiled[name] = self._compile(name)
+        return render(**context)
+
+    def _compile(self, name: str) -> Callable[..., Markup]:
+        """The template's render function: a format string when it is simple enough, else Jinja."""
+        assert self.env.loader is not None
+        source = self.env.loader.get_source(self.env, name)[0]
+        simple = compile_simple(source)
+        if simple is not None:
+            return simple
+        template = self.env.get_template(name)
+        return lambda **context: Markup(template.render(**context))
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
@@ -178,15 +198,15 @@ class Renderer:
         return rendered, touched
 
     def wrap(self, item: RenderedItem) -> Markup:
-        return Markup(self.env.get_template("item.html").render(item=item))
+        return self.render_template("item.html", item=item)
 
     def render_container(self, result: ResultData) -> Markup:
-        return Markup(self.env.get_template("container.html").render(
-            result_id=result.result_id, items=Markup("").join(self.wrap(i) for i in result.items.values())
-        ))
+        return self.render_template(
+            "container.html", result_id=result.result_id, items=Markup("".join(map(self.wrap, result.items.values())))
+        )
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
-        return Markup(self.env.get_template("error.html").render(message=message, type=mtype))
+        return self.render_template("error.html", message=message, type=mtype)
 
     def _items(self, media: Any) -> Iterable[Any]:
         if isinstance(media, (list, tuple)):
@@ -223,7 +243,7 @@ class Renderer:
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
             if not isinstance(out, Output):
                 return html, (), []
-            return html, self._classes(out.classes), self._apply(result, result_id, out.updates)
+            return html, self._classes(out.classes), self._apply(result, result_id, out.updates) if out.updates else []
         except BadData as exc:
             return self.error_fragment(str(exc), item.type), (), []
         except NothingShown as exc:

@@ -116,7 +116,10 @@ class ResultData:
 
     def state(self, result_id: str | None = None) -> ResultState:
         key = self.result_id if result_id is None else str(result_id)
-        return self.states.setdefault(key, ResultState())
+        state = self.states.get(key)
+        if state is None:
+            state = self.states[key] = ResultState()
+        return state
 
     def store(self, item: RenderedItem) -> None:
         self.items[item.element_id] = item

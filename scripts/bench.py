@@ -303,6 +303,68 @@ def deploy_tree(quick: bool) -> list[Row]:
     return rows
 
 
+@bench("webterm")
+def webterm(quick: bool) -> list[Row]:
+    """`bai-media terminal --backend local` with a WebSocket client: `yes` flooding for a few
+    seconds (throughput, server memory, time for Ctrl-C to get the prompt back) and echo latency."""
+    import asyncio
+    import base64
+    import signal
+    import statistics
+
+    from websockets.asyncio.client import connect
+
+    proc = subprocess.Popen([sys.executable, "-m", "bai_media.cli", "terminal", "--port", "0", "--command", "bash --norc --noprofile"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PS1": "$ "})
+    url = proc.stdout.readline().strip()  # type: ignore[union-attr]
+    netloc, token = url.split("/")[2], url.split("token=")[1]
+
+    def rss() -> int:
+        return int(next(line for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines() if line.startswith("VmRSS:")).split()[1])
+
+    def stdin(text: str) -> str:
+        return json.dumps({"sid": "terminal", "type": "stdin", "chars": base64.b64encode(text.encode()).decode()})
+
+    async def until(ws: object, needle: bytes) -> None:
+        out = b""
+        while needle not in out:
+            message = json.loads(await ws.recv())  # type: ignore[attr-defined]
+            out = out[-64:] + base64.b64decode(message.get("data", ""))
+
+    async def go() -> tuple[float, int, float, float]:
+        async with connect(f"ws://{netloc}/ws/terminal?token={token}", origin=f"http://{netloc}", max_size=None) as ws:
+            await until(ws, b"$ ")
+            latencies = []
+            for i in range(20 if quick else 100):
+                start = time.perf_counter()
+                await ws.send(stdin(f"echo e{i}x\n"))
+                await until(ws, f"e{i}x\r\n".encode())
+                latencies.append(time.perf_counter() - start)
+            base, peak, received = rss(), 0, 0
+            await ws.send(stdin("yes\n"))
+            start = time.perf_counter()
+            while time.perf_counter() - start < (2 if quick else 6):
+                message = json.loads(await ws.recv())
+                received += len(message.get("data", "")) * 3 // 4
+                peak = max(peak, rss() - base)
+            rate = received / (time.perf_counter() - start)
+            start = time.perf_counter()
+            await ws.send(stdin("\x03echo stopped\n"))
+            await until(ws, b"stopped\r\n")
+            return statistics.median(latencies), peak, rate, time.perf_counter() - start
+
+    try:
+        latency, peak_kib, rate, stop = asyncio.run(go())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(20)
+    return [
+        Row("webterm: keystroke to echo, median (local pty, loopback)", f"{latency * 1000:.1f} ms", "-", "-", "< 20 ms", latency < 0.02),
+        Row("webterm: `yes` flood, server memory growth", f"{peak_kib / 1024:.1f} MB", "-", f"{rate / 1e6:.2f} MB/s paced", "<= 20 MB", peak_kib < 20 * 1024),
+        Row("webterm: Ctrl-C during the flood until the prompt is back", fmt(stop), "-", "-", "< 2 s", stop < 2),
+    ]
+
+
 def run(selected: list[str], quick: bool) -> list[Row]:
     rows: list[Row] = []
     for name, func in BENCHMARKS:

@@ -9,7 +9,6 @@ import pytest
 from markupsafe import Markup
 
 from bai_media import FALLBACK, Registry, RegistryError, Renderer
-from bai_media import registry as registry_module
 from bai_media.context import Context
 
 
@@ -61,7 +60,7 @@ def broken_plugin(registry: Registry) -> None:
 def test_plugins_load_when_asked_are_logged_and_ship_templates(monkeypatch: pytest.MonkeyPatch,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     eps = [FakeEntryPoint("demo", plugin), FakeEntryPoint("broken", broken_plugin)]
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: eps if group == "bai_media.handlers" else [])
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: eps if group == "bai_media.handlers" else [])
     assert "class='demo'" not in Renderer().handle_all([("application/x-demo", "<x>")], "r")
     with caplog.at_level(logging.INFO, logger="bai_media.registry"):
         html = Renderer(plugins=True).handle_all([("application/x-demo", "<x>")], "r")

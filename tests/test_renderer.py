@@ -162,7 +162,6 @@ def test_text_limit_truncates_visibly() -> None:
 
 
 def test_plugins_register_through_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bai_media import registry as registry_module
 
     class EntryPoint:
         name = "demo"
@@ -170,7 +169,7 @@ def test_plugins_register_through_entry_points(monkeypatch: pytest.MonkeyPatch) 
         def load(self):  # type: ignore[no-untyped-def]
             return lambda reg: reg.register("application/x-demo", lambda item, ctx: Markup("<i>demo</i>"))
 
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: [EntryPoint()] if group == "bai_media.handlers" else [])
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [EntryPoint()] if group == "bai_media.handlers" else [])
     assert "<i>demo</i>" not in Renderer().handle_all([("application/x-demo", "")], "r")  # only when asked
     assert "<i>demo</i>" in Renderer(plugins=True).handle_all([("application/x-demo", "")], "r")
     assert "<i>demo</i>" in Renderer(plugins=["demo"]).handle_all([("application/x-demo", "")], "r")

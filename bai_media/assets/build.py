@@ -39,6 +39,10 @@ CHUNK_PLACEHOLDER = "__BAI_MEDIA_CHUNKS__"
 BUNDLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css", "css/math-font.css"), "rcssmin"),
     "chunk:drawing": ("js/chunks/drawing.min.js", ("js/chunks/drawing.js",), "rjsmin"),
+    # xterm.js (vendored by scripts/vendor_xterm.py) and its CSS: loaded only when a terminal opens.
+    "chunk:webterm": ("js/chunks/webterm.min.js",
+                      ("vendor/xterm/xterm.js", "vendor/xterm/addon-fit.js", "js/chunks/webterm.js"), "rjsmin"),
+    "chunkcss:webterm": ("css/webterm.min.css", ("vendor/xterm/xterm.css", "css/webterm.css"), "rcssmin"),
     "js": ("js/main.min.js", ("js/main.js",), "rjsmin"),
 }
 GZIP_SUFFIXES = (".js", ".css", ".json", ".svg")
@@ -67,6 +71,8 @@ def _minify(static: Path, sources: tuple[str, ...], filter_name: str) -> bytes:
     env = Environment(directory=str(static), url="/", auto_build=False, cache=False, manifest=False)
     env.versions = False
     env.load_path = [str(static)]
+    # "/*! ... */" comments carry the licenses of vendored code (xterm.js); they stay in the output.
+    env.config["RJSMIN_KEEP_BANG_COMMENTS"] = env.config["RCSSMIN_KEEP_BANG_COMMENTS"] = True
     output = f"out-{hashlib.sha1(repr(sources).encode()).hexdigest()[:8]}"
     bundle = Bundle(*sources, filters=filter_name, output=output)
     env.register(output, bundle)
@@ -100,6 +106,8 @@ def compile_assets(static: Path | None = None) -> dict[str, bytes]:
             data = data.replace(CHUNK_PLACEHOLDER.encode(), table.encode())
         elif logical.startswith("chunk:"):
             chunks[logical.split(":", 1)[1]] = [target, integrity(data)]
+        elif logical.startswith("chunkcss:"):  # a chunk's stylesheet: main.js links it first
+            chunks[logical.split(":", 1)[1]] += [target, integrity(data)]
         outputs[target] = data
     # Fonts are copied as they are, beside css/ so the stylesheet's ../fonts/ URLs resolve.
     for font in sorted((static / "fonts").glob("*")):
@@ -122,6 +130,7 @@ def make_manifest(asset_hash: str, outputs: Mapping[str, bytes]) -> dict[str, An
         "hash": asset_hash,
         "entrypoints": {"js": entry["js"], "css": entry["css"]},
         "chunks": {k.split(":", 1)[1]: v for k, v in entry.items() if k.startswith("chunk:")},
+        "chunk_styles": {k.split(":", 1)[1]: v for k, v in entry.items() if k.startswith("chunkcss:")},
         "files": {name: {"size": len(data), "integrity": integrity(data)} for name, data in sorted(outputs.items())},
     }
 

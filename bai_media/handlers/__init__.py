@@ -21,6 +21,7 @@ MODULES = (
     "drawing",
     "gitgraph",
     "session",
+    "asciicast",
 )
 
 

@@ -9,7 +9,7 @@
   'use strict';
   var BackendAI = window.BackendAI = window.BackendAI || {};
   var me = document.currentScript;
-  /* Filled in by `bai-media build`: chunk name -> [file, SRI integrity]. */
+  /* Filled in by `bai-media build`: chunk name -> [file, SRI integrity(, stylesheet, its SRI)]. */
   var CHUNKS = __BAI_MEDIA_CHUNKS__;
   var TALL = 400;
   var loaded = {};
@@ -23,22 +23,42 @@
     return root.replace(/\/+$/, '');
   }
 
-  function loadChunk(name) {
-    if (loaded[name]) return loaded[name];
-    var chunk = CHUNKS[name];
-    loaded[name] = new Promise(function (resolve, reject) {
-      if (!chunk) return reject(new Error('bai-media: no chunk ' + name));
-      var s = document.createElement('script');
-      s.src = assetRoot() + '/' + chunk[0];
-      s.integrity = chunk[1];
-      s.crossOrigin = 'anonymous';
-      s.async = true;
-      s.onload = function () { resolve(BackendAI.Media.chunks[name]); };
-      s.onerror = function () { reject(new Error('bai-media: cannot load ' + s.src)); };
-      document.head.appendChild(s);
+  function load(tag, attr, file, sri) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement(tag);
+      if (tag == 'link') el.rel = 'stylesheet';
+      el[attr] = assetRoot() + '/' + file;
+      el.integrity = sri;
+      el.crossOrigin = 'anonymous';
+      el.onload = resolve;
+      el.onerror = function () { reject(new Error('bai-media: cannot load ' + el[attr])); };
+      document.head.appendChild(el);
     });
+  }
+
+  function loadChunk(name) {
+    var chunk = CHUNKS[name];
+    if (!loaded[name]) {
+      loaded[name] = !chunk ? Promise.reject(new Error('bai-media: no chunk ' + name)) : Promise.all([
+        load('script', 'src', chunk[0], chunk[1]), chunk[2] && load('link', 'href', chunk[2], chunk[3])
+      ]).then(function () { return BackendAI.Media.chunks[name]; });
+    }
     return loaded[name];
   }
+
+  /* The original API: loadWebterm(resolve) loads the terminal chunk; until it has loaded,
+   * `new BackendAI.Webterm(...)` gives a placeholder whose `ready` resolves to the terminal. */
+  BackendAI.loadWebterm = function (resolve) {
+    return loadChunk('webterm').then(function (chunk) {
+      if (resolve) resolve(chunk.Webterm);
+      return chunk.Webterm;
+    });
+  };
+  BackendAI.Webterm = function (container, sessionId, options) {
+    this.ready = BackendAI.loadWebterm().then(function (Webterm) {
+      return new Webterm(container, sessionId, options);
+    });
+  };
 
   function button(label, title, onclick) {
     var b = document.createElement('button');
@@ -96,6 +116,13 @@
         addExpand(item);
       }
       if (item.querySelector('img.bai-media-drawing')) drawings = true;
+    }
+    /* Terminals the page declares (the sanitizer removes data-* from kernel output). */
+    var terms = root.querySelectorAll ? root.querySelectorAll('[data-bai-webterm]:not([data-bai-enhanced])') : [];
+    for (i = 0; i < terms.length; i++) {
+      var el = terms[i];
+      el.setAttribute('data-bai-enhanced', '');
+      new BackendAI.Webterm(el, el.getAttribute('data-bai-webterm'), {url: el.getAttribute('data-url'), theme: el.getAttribute('data-theme')});
     }
     if (drawings) {
       loadChunk('drawing').then(function (chunk) { chunk.enhance(root); }, function (err) {

@@ -114,6 +114,19 @@ def test_cli_build_prints_the_hash_last(tmp_path: Path) -> None:
     assert "js/main.min.js" in proc.stderr
 
 
+def test_main_runtime_stays_small_and_terminal_loads_on_demand(tmp_path: Path) -> None:
+    """The runtime every page loads stays within 8 KB; xterm.js comes only with the webterm chunk."""
+    result = build(tmp_path / "assets")
+    main = (result.path / "js" / "main.min.js").read_bytes()
+    assert len(main) <= 8192
+    assert b"xterm" not in main.lower().replace(b"data-bai-webterm", b"")
+    chunk, sri, css, css_sri = json.loads(main.split(b"webterm\":", 1)[1].split(b"]", 1)[0] + b"]")
+    assert (chunk, css) == ("js/chunks/webterm.min.js", "css/webterm.min.css")
+    assert result.manifest["files"][chunk]["integrity"] == sri and result.manifest["files"][css]["integrity"] == css_sri
+    assert b"MIT License | Copyright (c) The xterm.js authors" in (result.path / chunk).read_bytes()
+    assert b"The xterm.js authors" in (result.path / css).read_bytes()
+
+
 BUILD_CHILD = "import sys; from bai_media.assets.build import build; print(build(sys.argv[1], __import__('pathlib').Path(sys.argv[2])).hash)"
 
 

@@ -1,0 +1,1 @@
+"""Terminal backends: each opens a session's terminal as a channel of bytes."""

@@ -1,0 +1,53 @@
+"""The fast path for one-line templates renders exactly what Jinja renders."""
+
+from __future__ import annotations
+
+import jinja2
+from hypothesis import given, strategies as st
+from markupsafe import Markup, escape
+
+from bai_media.renderer import Renderer
+from bai_media.resources import templates_dir
+from bai_media.state import RenderedItem
+from bai_media.templating import compile_simple, escape_value
+
+ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), autoescape=True,
+                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+values = st.one_of(st.text(), st.text().map(Markup), st.integers(), st.none(), st.floats(allow_nan=False))
+
+
+@given(st.one_of(st.text(), st.integers(), st.text().map(Markup)))
+def test_escape_value_is_markupsafe_escape(value: object) -> None:
+    assert escape_value(value) == escape(value)
+
+
+def test_shipped_one_line_templates_compile_and_others_stay_with_jinja() -> None:
+    assert compile_simple((templates_dir() / "item.html").read_text()) is not None
+    assert compile_simple((templates_dir() / "handlers" / "stream.html").read_text()) is not None
+    assert compile_simple((templates_dir() / "handlers" / "json.html").read_text()) is None
+    assert compile_simple("{{ x|upper }}") is None and compile_simple("{% if x %}{% endif %}") is None
+
+
+@given(values, values, st.text(), st.text())
+def test_item_and_stream_templates_render_as_jinja_does(a: object, b: object, c: str, d: str) -> None:
+    item = RenderedItem(str(a), c * 50, d, Markup(str(b)), "r", 0)
+    for name, context in (("item.html", {"item": item}), ("handlers/stream.html", {"name": a, "html": b}),
+                          ("container.html", {"result_id": c * 40, "items": b})):
+        source = ENV.loader.get_source(ENV, name)[0]  # type: ignore[union-attr]
+        fast = compile_simple(source)
+        assert fast is not None
+        assert fast(**context) == ENV.get_template(name).render(**context), name
+
+
+@given(st.text(alphabet="{}<>&'\"x \n", max_size=30), values)
+def test_literal_text_with_braces_and_markup_characters_is_kept(text: str, value: object) -> None:
+    source = text.replace("{{", "").replace("}}", "").replace("{%", "").replace("{#", "") + "{{ v }}" + text[::-1].replace("{{", "").replace("}}", "").replace("{%", "").replace("{#", "")
+    fast = compile_simple(source)
+    if fast is not None:
+        assert fast(v=value) == jinja2.Environment(autoescape=True).from_string(source).render(v=value)
+
+
+def test_an_overriding_template_of_any_shape_is_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "item.html").write_text('<section id="{{ item.element_id }}">{% if item.inner %}{{ item.inner }}{% endif %}</section>\n')
+    html = Renderer(template_dirs=[tmp_path]).handle_all([("stdout", "hi\n")], "r")
+    assert '<section id="r-0"><pre class="bai-media-stream bai-media-stream-stdout">hi\n</pre></section>' in html
