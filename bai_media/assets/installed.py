@@ -15,8 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .build import GZIP_SUFFIXES, compile_assets, content_hash, make_manifest, source_files
-
 log = logging.getLogger("bai_media")
 
 #: Where a wheel keeps the build of its own sources.
@@ -35,6 +33,8 @@ class InstalledAssets:
 @cache
 def installed_assets() -> InstalledAssets:
     """The shipped build when it matches the installed sources, else a build made now (once)."""
+    from .build import GZIP_SUFFIXES, compile_assets, content_hash, make_manifest, source_files
+
     shipped = _prebuilt(PREBUILT)
     if shipped is not None:
         return shipped
@@ -52,6 +52,8 @@ def _gzip(data: bytes) -> bytes:
 
 def _prebuilt(folder: Path) -> InstalledAssets | None:
     """The build in ``folder``, checked against the sources by its hash (cheap: no minifying)."""
+    from .build import GZIP_SUFFIXES, content_hash, source_files
+
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         outputs = {name: (folder / name).read_bytes() for name in manifest["files"]}
