@@ -2,7 +2,7 @@
 
 >>> from bai_media import handle_all
 >>> print(handle_all([("text/plain", "<hi>")], "r1"))  # doctest: +NORMALIZE_WHITESPACE
-<div class="bai-media" data-result-id="r1"><div class="bai-media-item bai-media-text" id="r1-0" data-type="text/plain"><pre class="bai-media-stream bai-media-stream-text">&lt;hi&gt;</pre></div></div>
+<div class="bai-media" data-result-id="r1"><div class="bai-media-item bai-media-text" id="r1-0" data-type="text/plain" style="contain: paint"><pre class="bai-media-stream bai-media-stream-text">&lt;hi&gt;</pre></div></div>
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from .ansi_html import Line, escaped_runs, html_unescape, line_html, render_runs
 from .sanitize import WEB_SCHEMES, check_url
-from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run
+from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
 _TOKEN = re.compile(
     r"""
@@ -34,6 +34,11 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _MAX_PENDING_ESCAPE = 4096
+#: Cursor moves are clamped to this column, as a real terminal clamps to its width.
+MAX_COLUMN = 1000
+#: Blank cells a terminal may pad with before it has read that many characters: cursor moves
+#: and erases create cells from nothing, so padding is paid for by input to stay linear.
+PAD_ALLOWANCE = 4096
 # Anything that needs the exact terminal path: controls other than \n, and escapes other than SGR.
 # Two searches: a plain character class and an ESC-prefixed pattern each scan fast in C, where
 # their alternation would not.
@@ -42,19 +47,10 @@ _SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
 _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
 
 
-def _first_slow(text: str, pos: int, end: int) -> int:
-    """Where the exact terminal path is first needed in ``text[pos:end]`` (``end`` if nowhere)."""
-    control = _SLOW_CONTROL.search(text, pos, end)
-    escape_seq = _SLOW_ESCAPE.search(text, pos, control.start() if control else end)
-    if escape_seq is not None:
-        return escape_seq.start()
-    return control.start() if control is not None else end
-
-
 class _Line:
     """The line under the cursor: appended runs, or per-cell lists once something overwrites."""
 
-    __slots__ = ("runs", "chars", "styles", "cursor", "length")
+    __slots__ = ("runs", "chars", "styles", "cursor", "length", "blank")
 
     def __init__(self) -> None:
         self.runs: list[tuple[Style, str]] = []
@@ -62,11 +58,15 @@ class _Line:
         self.styles: list[Style] | None = None
         self.cursor = 0
         self.length = 0
+        self.blank = 0  # cells before this are known blank, so repeated erases cost nothing
 
     def write(self, text: str, style: Style) -> None:
-        if self.cursor == self.length and self.chars is None:
+        if self.cursor >= self.length and self.chars is None:
+            if self.cursor > self.length:  # cursor moved past the end: pad, still as runs
+                self.runs.append((style, " " * (self.cursor - self.length)))
             self.runs.append((style, text))
         else:
+            self.blank = min(self.blank, self.cursor)
             self._cells()
             assert self.chars is not None and self.styles is not None
             end = self.cursor + len(text)
@@ -86,12 +86,15 @@ class _Line:
         if mode == 0:
             del self.chars[self.cursor :], self.styles[self.cursor :]
             self.length = len(self.chars)
-        elif mode in (1, 2):
-            end = self.cursor if mode == 1 else self.length
-            self.chars[:end] = [" "] * min(end, self.length)
-            if mode == 2:
-                del self.chars[:], self.styles[:]
-                self.length = 0
+            self.blank = min(self.blank, self.length)
+        elif mode == 1:
+            end = min(self.cursor, self.length)
+            if end > self.blank:
+                self.chars[self.blank : end] = [" "] * (end - self.blank)
+                self.blank = end
+        elif mode == 2:
+            del self.chars[:], self.styles[:]
+            self.length = self.blank = 0
 
     def _cells(self) -> None:
         if self.chars is None:
@@ -132,6 +135,8 @@ class Terminal:
         self.tail_chars = 0
         self.cut_chars = 0
         self._pending_escape = ""
+        self._pad_credit = PAD_ALLOWANCE
+        self.notices: set[str] = set()
 
     def feed(self, text: str) -> None:
         if self._pending_escape:
@@ -168,9 +173,18 @@ class Terminal:
 
     def _feed(self, text: str, start: int, end: int) -> None:
         pos = start
+        # Where the exact path is next needed: a control other than \n, an escape other than SGR.
+        # Kept across lines and searched again only once passed, so the scans stay linear.
+        control = escape_seq = -1
         while pos < end:
             if self.fast and self.line.length == 0 and self.line.chars is None:
-                nl = text.rfind("\n", pos, _first_slow(text, pos, end))
+                if control < pos:
+                    found = _SLOW_CONTROL.search(text, pos, end)
+                    control = found.start() if found else end
+                if escape_seq < pos:
+                    found = _SLOW_ESCAPE.search(text, pos, end)
+                    escape_seq = found.start() if found else end
+                nl = text.rfind("\n", pos, min(control, escape_seq))
                 if nl >= pos:
                     self._fast_lines(text[pos : nl + 1])
                     pos = nl + 1
@@ -220,13 +234,25 @@ class Terminal:
                 style = cache.get((style, delim)) or apply_sgr_run(style, delim)
         self.style = style
 
+    def _write(self, line: _Line, text: str) -> None:
+        """Write at the cursor; a gap before it is padded only as far as input has paid for."""
+        gap = line.cursor - line.length
+        if gap > 0:
+            if gap > self._pad_credit:
+                line.cursor = line.length + self._pad_credit
+                self.notices.add("cursor moves past the end of lines were shortened")
+            self._pad_credit -= line.cursor - line.length
+        line.write(text, self.style)
+
     def _exact(self, text: str, start: int, end: int) -> None:
         line = self.line
+        self._pad_credit += end - start
         for match in _TOKEN.finditer(text, start, end):
             kind = match.lastgroup
             if kind == "text":
-                line.write(match.group(kind), self.style)
+                self._write(line, match.group(kind))
                 if line.length > self.budget:
+                    self.notices.add(f"lines longer than {self.budget:,} characters were split")
                     self._flush_line(force=True)
                     line = self.line
             elif kind == "nl":
@@ -237,16 +263,20 @@ class Terminal:
             elif kind == "bs":
                 line.cursor = max(0, line.cursor - 1)
             elif kind == "tab":
-                line.write(" " * (8 - line.cursor % 8), self.style)
+                self._write(line, " " * (8 - line.cursor % 8))
             elif kind == "final":
                 final = match.group("final")
                 params = match.group("csi")
                 if final == "m":
                     self.style = apply_sgr_run(self.style, match.group(0))
                 elif final == "K":
-                    line.erase(int(params) if params.isdigit() else 0)
-                elif final == "G":  # cursor to column
-                    line.cursor = max(0, (int(params) if params.isdigit() else 1) - 1)
+                    line.erase(csi_number(params, 0))
+                elif final == "G":  # cursor to column, clamped like a terminal of MAX_COLUMN columns
+                    column = csi_number(params, 1)
+                    if column > MAX_COLUMN:
+                        column = MAX_COLUMN
+                        self.notices.add(f"cursor moves past column {MAX_COLUMN:,} were clamped")
+                    line.cursor = max(0, column - 1)
                 # Other CSI sequences (cursor up, clear screen, modes) have no meaning in a log.
             elif kind == "osc":
                 self._osc(match.group("osc"))
@@ -294,6 +324,9 @@ class Terminal:
             text = f"{text}\n{pending}" if parts else pending
         elif parts:
             text += "\n"
+        if self.notices:  # what a limit changed, said once each, after the output
+            notes = "".join(f'<span class="bai-media-truncated" role="note">… {n} …</span>\n' for n in sorted(self.notices))
+            text = f"{text}\n{notes}" if text and not text.endswith("\n") else text + notes
         return Markup(text)
 
     def to_json(self) -> dict[str, Any]:

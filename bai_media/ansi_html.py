@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from .contrast import text_colors
 from .sanitize import LINK_REL, WEB_SCHEMES, check_url
-from .sgr import Style
+from .sgr import PLAIN, Style
 
 _URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
 _URL_TRAILING = ".,;:!?'\""
@@ -84,25 +84,36 @@ def linkify(text: str) -> Markup:
 def render_runs(runs: list[tuple[Style, str]]) -> str:
     """HTML for a list of styled runs; adjacent runs of one style share a span."""
     out: list[str] = []
-    merged: list[tuple[Style, str]] = []
+    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
+    current = PLAIN
     for style, text in runs:
-        if merged and merged[-1][0] == style:
-            merged[-1] = (style, merged[-1][1] + text)
-        elif text:
-            merged.append((style, text))
-    for style, text in merged:
-        out.append(_render_run(style, text))
+        if not text:
+            continue
+        if pending and style != current:
+            out.append(_render_run(current, "".join(pending)))
+            pending = []
+        current = style
+        pending.append(text)
+    if pending:
+        out.append(_render_run(current, "".join(pending)))
     return "".join(out)
 
 
 def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
     """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
     merged: list[tuple[Style, str]] = []
+    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
+    current = PLAIN
     for style, text in runs:
-        if merged and merged[-1][0] == style:
-            merged[-1] = (style, merged[-1][1] + text)
-        elif text:
-            merged.append((style, text))
+        if not text:
+            continue
+        if pending and style != current:
+            merged.append((current, "".join(pending)))
+            pending = []
+        current = style
+        pending.append(text)
+    if pending:
+        merged.append((current, "".join(pending)))
     return tuple((style, str(escape(text))) for style, text in merged)
 
 
@@ -116,7 +127,6 @@ def _render_escaped_run(style: Style, html: str) -> str:
         return _render_run(style, html_unescape(html))
     tag = _open_tag(style)
     return f"{tag}{html}</span>" if tag else html
-
 
 
 def html_unescape(html: str) -> str:

@@ -235,6 +235,7 @@ class RenderTask:
     asset_root: str | None = None
     strict: bool = False
     max_bytes: int = MAX_INPUT_BYTES
+    remote_media: str = "allow"
 
 
 @dataclass
@@ -244,7 +245,7 @@ class Rendered:
 
 
 @lru_cache(maxsize=2)
-def _renderer(sanitizer: str) -> Any:
+def _renderer(sanitizer: str, remote_media: str = "allow") -> Any:
     """One renderer per engine and process, so templates compile once for all files; it counts
     the items that fail (each renders through ``error_fragment``) into ``errors``."""
     from .renderer import Renderer
@@ -256,7 +257,7 @@ def _renderer(sanitizer: str) -> Any:
             self.errors.append(message)
             return super().error_fragment(message, mtype)
 
-    return Counting(sanitizer=sanitizer)  # type: ignore[arg-type]
+    return Counting(sanitizer=sanitizer, remote_media=remote_media)  # type: ignore[arg-type]
 
 
 def render_file(task: RenderTask) -> Rendered:
@@ -268,7 +269,7 @@ def render_file(task: RenderTask) -> Rendered:
     if task.fmt == "auto" and (why := _unsupported(data)):
         raise CliError(f"{name} is no supported format ({why}); use -f to force one")
     done = Rendered(formats.detect(data) if task.fmt == "auto" else task.fmt)
-    renderer = _renderer(task.sanitizer)
+    renderer = _renderer(task.sanitizer, task.remote_media)
     renderer.errors = done.item_errors  # files render one at a time in a process
     stem = "stdin" if task.source == "-" else Path(task.source).stem
     # Relative images (figures next to a notebook) are embedded from the input's own folder.
@@ -344,9 +345,12 @@ def _warn_items(source: str, done: Rendered) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 (and write nothing for that input) if any item could not be rendered.")
 @click.option("--max-input-size", "max_bytes", type=click.IntRange(1), default=MAX_INPUT_BYTES, show_default=True,
               metavar="BYTES", help="Refuse larger inputs before reading them.")
+@click.option("--remote-media", default="allow", show_default=True, metavar="allow|block|URL",
+              help="Remote images, audio and video: load them (as Jupyter does), block them (shown as links), "
+                   "or load them through a proxy URL template containing {url}.")
 @one_line_errors
 def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool, sanitizer: str, title: str | None,
-           jobs: int | None, asset_root: str | None, strict: bool, max_bytes: int) -> None:
+           jobs: int | None, asset_root: str | None, strict: bool, max_bytes: int, remote_media: str) -> None:
     """Render INPUT files to safe HTML pages: standalone (CSS inlined, no script) by default.
 
     INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
@@ -357,6 +361,12 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
     """
     if sanitizer == "bleach":
         require("bleach", "bleach", "--sanitizer bleach")
+    from .sanitize import check_remote_media
+
+    try:
+        check_remote_media(remote_media)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     sources, problems = _expand(inputs)
     if not sources and not problems:
         raise CliError(f"no .json or .ipynb files found in {', '.join(inputs)}")
@@ -366,7 +376,7 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
     _check_output(output, many, len(sources) + len(problems))
     if many and output:
         Path(output).mkdir(parents=True, exist_ok=True)
-    tasks = [RenderTask(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root, strict, max_bytes)
+    tasks = [RenderTask(s, _target(s, output, many), fmt, fragment, sanitizer, title, asset_root, strict, max_bytes, remote_media)
              for s in sources]
     if not many:
         done = render_file(tasks[0])
@@ -386,12 +396,16 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
 def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
     """Render in worker processes: how many were written, and the failures. A full disk stops
     the batch (the rest would fail the same way)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     failures: list[str] = []
     written = stopped = 0
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    with ProcessPoolExecutor(max_workers=workers) as pool, click.progressbar(
+    # Workers start from a clean server process: a fork of a caller that already runs threads or
+    # vl-convert's JavaScript engine (Vega charts) would deadlock in the child.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, click.progressbar(
         length=len(tasks), label="rendering", file=sys.stderr) as bar:
         futures = [pool.submit(_render_one, task) for task in tasks]
         for future in as_completed(futures):

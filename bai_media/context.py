@@ -62,6 +62,29 @@ class Output:
     updates: Mapping[str, Markup] = field(default_factory=dict)
 
 
+class Budget:
+    """Parts one output may still draw (items nested in it, widget views), shared by the output
+    and everything nested in it, so that nesting cannot multiply the work."""
+
+    __slots__ = ("left", "used")
+
+    def __init__(self, parts: int) -> None:
+        self.left = parts
+        self.used = 0
+
+    def take(self) -> bool:
+        """Spend one part; False once the budget is spent."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        self.used += 1
+        return True
+
+
+#: How the renderer draws an item nested in another (see :meth:`Context.render_item`).
+Nested = Callable[[MediaItem, "Context[Any]"], Markup]
+
+
 class Services(Protocol):
     """What the renderer lends a context: limits, the sanitizer, templates."""
 
@@ -76,10 +99,12 @@ class Context(Generic[S]):
     """What a handler may use: limits, the sanitizer, templates, ids and its own state. No I/O.
 
     ``state`` is the instance of the type the handler registered with (``None`` without one);
-    ``continuing`` says this item extends the element of the previous item of the same stream.
+    ``continuing`` says this item extends the element of the previous item of the same stream;
+    ``depth`` is 0 for an item of the result and 1 or more for items nested in it.
     """
 
-    __slots__ = ("_services", "_exists", "result_id", "index", "element_id", "continuing", "state")
+    __slots__ = ("_services", "_exists", "_nested", "result_id", "index", "element_id", "continuing", "state",
+                 "depth", "budget")
 
     def __init__(
         self,
@@ -91,9 +116,15 @@ class Context(Generic[S]):
         continuing: bool,
         state: S,
         exists: Callable[[str], bool],
+        depth: int = 0,
+        budget: Budget | None = None,
+        nested: Nested | None = None,
     ) -> None:
         self._services = services
         self._exists = exists
+        self._nested = nested
+        self.depth = depth
+        self.budget = budget if budget is not None else Budget(services.limits.item_parts)
         self.result_id = result_id
         self.index = index
         self.element_id = element_id
@@ -116,6 +147,14 @@ class Context(Generic[S]):
     def has_element(self, element_id: str) -> bool:
         """Whether the result already holds that element (the target of an update)."""
         return self._exists(element_id)
+
+    def render_item(self, item: MediaItem) -> Markup:
+        """Another item drawn inside this one through the normal pipeline (a bundle's stand-in
+        image, an Output widget's outputs): same handlers, same error isolation, with the depth
+        and the number of parts bounded. Nested items get fresh handler state."""
+        if self._nested is None:
+            raise BadData("this context cannot draw nested items")
+        return self._nested(item, self)
 
     def text(self, data: Any) -> str:
         """Data as text: str, UTF-8 bytes, or a Jupyter list of strings; anything else is bad."""

@@ -101,6 +101,7 @@ class CanvasState:
     steps: list[list[Change]] = field(default_factory=list)
     _group: list[Change] | None = None
     _fill: tuple[str, list[tuple[float, float]]] | None = None
+    _fill_outline: tuple[int, int] | None = None  # (index in order, oid) of the fill's first line
     _next_internal: int = -1
 
     def begin_delta(self) -> None:
@@ -173,6 +174,7 @@ class CanvasState:
                 points = self._fill[1]
                 if not points:
                     points.append((props["x1"], props["y1"]))
+                    self._fill_outline = (len(self.order), oid) if oid not in self.objects else None
                 points.append((props["x2"], props["y2"]))
         elif kind == "circle":
             props = {"x": number(a[0]), "y": number(a[1]), "radius": number(a[2], 0), "border": color(a[3]),
@@ -216,15 +218,16 @@ class CanvasState:
             raise DrawingWarning("end-fill without begin-fill")
         fill, points = self._fill
         self._fill = None
+        outline, self._fill_outline = self._fill_outline, None
         if len(points) >= 3:
             oid = self._next_internal
             self._next_internal -= 1
             shape = Shape(oid, "polygon", {"points": points, "fill": fill}, fill_polygon=True)
             self.objects[oid] = shape
-            # Under the outline that drew it, as a turtle fill looks.
-            first_line = next((o for o in self.order if self.objects[o].kind == "line"
-                               and (self.objects[o].props["x1"], self.objects[o].props["y1"]) == points[0]), None)
-            self.order.insert(self.order.index(first_line) if first_line is not None else len(self.order), oid)
+            # Under the outline that drew it, as a turtle fill looks. Its place was noted when the
+            # outline began (searching the paint order here made many fills quadratic).
+            valid = outline is not None and outline[0] < len(self.order) and self.order[outline[0]] == outline[1]
+            self.order.insert(outline[0] if valid and outline else len(self.order), oid)
             self._record(Change(oid, "create"))
 
     def to_json(self) -> dict[str, Any]:

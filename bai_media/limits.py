@@ -26,6 +26,12 @@ class Limits:
     drawing_objects: int = 10_000
     drawing_steps: int = 2_000
     result_items: int = 10_000
+    nesting: int = 8
+    item_parts: int = 2_000
+    widget_depth: int = 24
+    plotly_chars: int = 8_000_000
+    plotly_strings: int = 200_000
+    vega_chars: int = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,9 @@ FILES = "application/vnd.bai-media.files+json"
 COMPLETION = "application/vnd.bai-media.completion+json"
 #: A Jupyter ``error`` output: ``{"ename", "evalue", "traceback"}``.
 ERROR = "application/vnd.jupyter.error"
+#: A Jupyter widget view (``{"model_id"}``), and the saved widget state it is drawn from.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 #: Raster image types shown, with the Pillow format each must decode as.
 RASTER: Mapping[str, str] = MappingProxyType(

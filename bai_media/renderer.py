@@ -19,13 +19,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .context import BadData, Context, NothingShown, Output
+from .context import BadData, Budget, Context, NothingShown, Output
 from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
-from .sanitize import ENGINES, Engine, ImageResolver, resolving_images, sanitize_html
+from .sanitize import ENGINES, Engine, ImageResolver, check_remote_media, resolving_images, sanitize_html, xml_chars
 from .state import RenderedItem, ResultData
 from .templating import compile_simple
 
@@ -60,6 +60,8 @@ class Renderer:
     """Renders media items with a registry of handlers under one set of options.
 
     Thread-safe: all mutable state lives in the results it renders into, one per caller.
+    ``remote_media`` is "allow" (the default, as Jupyter), "block" (remote images, audio and video
+    shown as links) or a proxy URL template with ``{url}`` (see ``bai_media.sanitize``).
     ``plugins`` applies installed handler plug-ins: ``True`` for all, or their entry point names.
     """
 
@@ -71,10 +73,12 @@ class Renderer:
         template_dirs: Sequence[str | Path] = (),
         registry: Registry | None = None,
         plugins: bool | Iterable[str] = False,
+        remote_media: str = "allow",
     ) -> None:
         if sanitizer not in ENGINES:
             raise ValueError(f"unknown sanitizer engine {sanitizer!r}; choose one of {', '.join(ENGINES)}")
         self.sanitizer: Engine = sanitizer
+        self.remote_media = check_remote_media(remote_media)
         self.limits = limits or Limits()
         self.registry = registry if registry is not None else default_registry()
         if plugins:
@@ -115,13 +119,15 @@ class Renderer:
 
     def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Sanitize kernel HTML under the project policy with this renderer's engine."""
-        return sanitize_html(html, self.sanitizer, mathml=mathml)
+        return sanitize_html(html, self.sanitizer, self.remote_media, mathml=mathml)
 
     def render_template(self, name: str, /, **context: Any) -> Markup:
+        """A template's output; for ``.svg`` templates, valid XML whatever text went into it."""
         render = self._compiled.get(name)
         if render is None:
             render = self._compiled[name] = self._compile(name)
-        return render(**context)
+        output = render(**context)
+        return Markup(xml_chars(output)) if name.endswith(".svg") else output
 
     def _compile(self, name: str) -> Callable[..., Markup]:
         """The template's render function: a format string when it is simple enough, else Jinja."""
@@ -236,7 +242,8 @@ class Renderer:
                 raise BadData(f"no handler for {item.type}")
             state = result.state(result_id).get(entry.state) if entry.state is not None else None
             ctx: Context[Any] = Context(self, result_id=result_id, index=index, element_id=element_id,
-                                        continuing=continuing, state=state, exists=result.items.__contains__)
+                                        continuing=continuing, state=state, exists=result.items.__contains__,
+                                        budget=Budget(self.limits.item_parts), nested=self._render_nested)
             out = entry.handler(item, ctx)
             html = out.html if isinstance(out, Output) else out
             if not isinstance(html, Markup):
@@ -256,6 +263,42 @@ class Renderer:
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
             return self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type), (), []
+
+    def _render_nested(self, item: MediaItem, parent: Context[Any]) -> Markup:
+        """An item drawn inside another (see :meth:`Context.render_item`), wrapped without an id."""
+        if parent.depth >= self.limits.nesting:
+            return self.error_fragment(f"items nested more than {self.limits.nesting} deep are not shown", item.type)
+        if not parent.budget.take():
+            return self.error_fragment(f"not shown: one output draws at most {self.limits.item_parts:,} parts", item.type)
+        entry = self.registry.lookup(item.type) or self.registry.fallback
+        element_id = f"{parent.element_id}.{parent.budget.used}"
+        classes: tuple[str, ...] = ()
+        try:
+            if entry is None:
+                raise BadData(f"no handler for {item.type}")
+            ctx: Context[Any] = Context(self, result_id=parent.result_id, index=parent.index, element_id=element_id,
+                                        continuing=False, state=entry.state() if entry.state is not None else None,
+                                        exists=lambda _: False, depth=parent.depth + 1, budget=parent.budget,
+                                        nested=self._render_nested)
+            out = entry.handler(item, ctx)
+            html = out.html if isinstance(out, Output) else out
+            if not isinstance(html, Markup):
+                raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
+            if isinstance(out, Output):
+                if out.updates:
+                    raise TypeError("a nested item cannot update other elements")
+                classes = self._classes(out.classes)
+        except BadData as exc:
+            html = self.error_fragment(str(exc), item.type)
+        except NothingShown as exc:
+            html = self.render_template("notice.html", message=str(exc))
+            if item.fallback is not None:
+                html += self._render_nested(item.fallback, parent)
+        except Exception as exc:
+            log.exception("bai-media: handler for %r failed on nested item %s", item.type, element_id)
+            html = self.error_fragment(f"could not render this item ({type(exc).__name__})", item.type)
+        names = " ".join(["bai-media-" + css_token(item.family), *map(css_token, classes)])
+        return self.render_template("nested.html", type=item.type, classes=names, inner=html)
 
     @staticmethod
     def _classes(classes: Any) -> tuple[str, ...]:

@@ -21,7 +21,9 @@ from functools import cache
 from urllib.parse import unquote
 from typing import Literal
 
-from markupsafe import Markup
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
 
 from .mediatypes import WEB_RASTER
 
@@ -319,21 +321,215 @@ def _bleach_cleaner(mathml: bool = False) -> Callable[[str], str]:
         css_sanitizer=PolicyCss(),
         filters=[PolicyFilter],
     )
+    # bleach's etree walker finds a node's parent by scanning the siblings (list.count/index), so
+    # its time is quadratic in the width of the tree; the DOM builder and walker keep parent links.
+    from bleach import html5lib_shim
+    from bleach._vendor.html5lib import treebuilders
+
+    cleaner.parser = html5lib_shim.BleachHTMLParser(
+        tags=cleaner.tags, strip=cleaner.strip, consume_entities=False, namespaceHTMLElements=False,
+        tree=treebuilders.getTreeBuilder("dom"))
+    cleaner.walker = html5lib_shim.getTreeWalker("dom")
     # bleach keeps the text of removed elements (e.g. a script's source, shown as inert text);
     # nh3 drops it. Both are safe; only nh3 is tidy, one reason it is the default.
     return cleaner.clean
 
 
-def sanitize_html(source: str, engine: Engine = "nh3", *, mathml: bool = False) -> Markup:
+# -- nesting bounds ------------------------------------------------------------------------------
+# Both engines' HTML5 parsers slow down superlinearly with the depth of the tree and with the
+# number of open formatting elements (which the parser re-creates for every later block). One
+# linear pass over the tags models both conservatively and drops the start tags (and matching end
+# tags) beyond the caps; the sanitizer still runs on the result, so this pass cannot weaken it.
+
+MAX_NESTING = 256
+MAX_FORMATTING = 4
+_TAG = re.compile(r"<(/?[A-Za-z][^\t\n\f\r />]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+#: Start tags that close an open element of these names on top of the stack (the common
+#: implied end tags), so unclosed ``<li>`` or ``<td>`` lists do not count as nesting.
+_IMPLIED_END = {"p": ("p",), "li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd"), "td": ("td", "th"),
+                "th": ("td", "th"), "tr": ("tr", "td", "th"), "option": ("option",), "rt": ("rt", "rp"),
+                "rp": ("rt", "rp"), "tbody": ("tbody", "thead", "tfoot", "tr", "td", "th"),
+                "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"), "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
+#: html5lib (inside bleach) is pure Python, 20-50x slower than nh3 and superlinear on some
+#: shapes (runs of ``<``, re-opened formatting); this keeps every item within about a second.
+BLEACH_MAX_CHARS = 50_000
+NESTING_NOTICE = Markup(
+    f'<div class="bai-media-truncated" role="note">… markup nested deeper than {MAX_NESTING} levels '
+    f"(or more than {MAX_FORMATTING} open formatting tags) was flattened …</div>"
+)
+
+
+def bound_nesting(source: str) -> tuple[str, bool]:
+    """``source`` with start tags beyond the nesting caps removed, and whether any were."""
+    if source.count("<") <= MAX_FORMATTING:
+        return source, False
+    drop = _tags_to_drop(_TAG.findall(source.lower()))
+    if not drop:
+        return source, False
+    out: list[str] = []
+    pos = 0
+    for index, match in enumerate(_TAG.finditer(source)):
+        if index in drop:
+            out.append(source[pos : match.start()])
+            pos = match.end()
+    out.append(source[pos:])
+    return "".join(out), True
+
+
+def _tags_to_drop(tags: list[str]) -> set[int]:
+    """Indexes of the start tags (and their end tags) beyond the caps; one pass, O(1) per tag."""
+    stack: list[str] = []
+    depth_of: dict[str, int] = {}  # open elements per name, to find an end tag's element in O(1)
+    formatting: dict[str, int] = {}  # formatting start tags not yet ended by their own end tag
+    open_formatting = 0
+    dropped: dict[str, int] = {}
+    drop: set[int] = set()
+    for index, tag in enumerate(tags):
+        if tag[0] == "/":
+            name = tag[1:]
+            if dropped and dropped.get(name):
+                dropped[name] -= 1
+                drop.add(index)
+                continue
+            if name in formatting and formatting[name]:
+                formatting[name] -= 1
+                open_formatting -= 1
+            if stack and stack[-1] == name:
+                stack.pop()
+                depth_of[name] -= 1
+            elif depth_of.get(name):
+                while (top := stack.pop()) != name:
+                    depth_of[top] -= 1
+                depth_of[name] -= 1
+            continue
+        if tag in _VOID:
+            continue
+        if stack and stack[-1] in _IMPLIED_END.get(tag, ()):
+            depth_of[stack.pop()] -= 1
+        if len(stack) >= MAX_NESTING or (tag in _FORMATTING and open_formatting >= MAX_FORMATTING):
+            dropped[tag] = dropped.get(tag, 0) + 1
+            drop.add(index)
+            continue
+        stack.append(tag)
+        depth_of[tag] = depth_of.get(tag, 0) + 1
+        if tag in _FORMATTING:
+            formatting[tag] = formatting.get(tag, 0) + 1
+            open_formatting += 1
+    return drop
+
+
+# -- remote media ----------------------------------------------------------------------------------
+# An <img>, <audio>, <video> or <source> with an http(s) src makes every viewer's browser fetch a
+# third-party URL, telling it who viewed what and when. Jupyter keeps them, so "allow" is the
+# default; "block" shows each as a link instead; a proxy URL template (containing "{url}", as
+# GitHub's camo does) sends the fetch through a server the site runs.
+
+REMOTE_MEDIA_MODES = ("allow", "block")
+#: One token of serialized, sanitized HTML: a whole tag (quoted values consumed, so a "<img"
+#: inside an attribute value is never taken for a tag), a run of text, or a lone "<".
+_MARKUP = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|[^<]+|<""")
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_MEDIA_TAGS = frozenset({"img", "audio", "video", "source"})
+
+
+def check_remote_media(policy: str) -> str:
+    """``policy`` if valid ("allow", "block" or an http(s) proxy template with ``{url}``)."""
+    if policy in REMOTE_MEDIA_MODES:
+        return policy
+    if "{url}" in policy and policy.count("{") == 1 and policy.count("}") == 1 and re.match(r"https?://[^\s\"'<>]+$", policy):
+        return policy
+    raise ValueError(f"remote media policy must be 'allow', 'block' or an http(s) URL template with {{url}}, got {policy[:80]!r}")
+
+
+def apply_remote_media(clean: str, policy: str) -> str:
+    """Sanitized HTML with remote media sources blocked (as links) or rewritten to the proxy.
+
+    Runs on the sanitizer's output: tags are read whole and rebuilt, every value escaped for a
+    double-quoted attribute or for text, whatever quoting the engine chose.
+    """
+    if policy == "allow" or "src" not in clean:
+        return clean
+
+    def token(match: re.Match[str]) -> str:
+        name = (match.group(2) or "").lower()
+        if name not in _MEDIA_TAGS:
+            return match.group(0)
+        if match.group(1):  # an end tag: audio and video become spans when blocked
+            return "</span>" if policy == "block" and name in ("audio", "video") else match.group(0)
+        attrs = _attributes(match.group(3))
+        src = attrs.get("src", "") if attrs is not None else ""
+        remote = attrs is None or (bool(src) and _remote(src))
+        if not remote:
+            return match.group(0)
+        if policy != "block":
+            attrs = attrs or {}
+            attrs["src"] = policy.replace("{url}", quote(src, safe=""))
+            return f"<{name}" + "".join(f' {k}="{escape(v)}"' for k, v in attrs.items()) + ">"
+        link = _link(src, name if name != "img" else (attrs or {}).get("alt") or "image") if src else ""
+        # Their other content (fallback text, sources) must stay visible, so no media element.
+        return f'<span class="bai-media-remote">{link}' if name in ("audio", "video") else link
+
+    return _MARKUP.sub(token, clean)
+
+
+def _attributes(attrs: str) -> dict[str, str] | None:
+    """A serialized tag's attributes, values unescaped; None if they do not parse cleanly."""
+    found: dict[str, str] = {}
+    attrs = attrs.rstrip(" /")
+    pos = 0
+    while pos < len(attrs):
+        match = _ATTRIBUTE.match(attrs, pos)
+        if match is None:
+            return None
+        value = match.group(2) or ""
+        found[match.group(1).lower()] = html.unescape(value[1:-1] if value[:1] in "\"'" and value else value)
+        pos = match.end()
+    return found
+
+
+def _remote(src: str) -> bool:
+    return _SCHEME.match(_strip_invisible(src).lower()) is not None and not src.strip().lower().startswith("data:")
+
+
+def _link(url: str, label: str) -> str:
+    return (f'<a href="{escape(url)}" rel="{LINK_REL}" class="bai-media-remote-link" '
+            f'title="remote media, not loaded">[{escape(label[:200])}: {escape(url[:200])}]</a>')
+
+
+def sanitize_html(source: str, engine: Engine = "nh3", remote_media: str = "allow", *, mathml: bool = False) -> Markup:
     """Sanitize untrusted HTML under the project policy and mark the result safe.
 
-    ``mathml`` also admits the MathML allowlist (for markdown, whose math is part of its tree).
+    Nesting beyond the caps is flattened first, with a notice after the fragment; remote media
+    follow ``remote_media`` (see :func:`apply_remote_media`). ``mathml`` also admits the MathML
+    allowlist (for markdown, whose math is part of its tree).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    bounded, flattened = bound_nesting(source)
     if engine == "nh3":
-        return Markup(accessible(_nh3_cleaner(mathml)(source)))
-    if engine == "bleach":
-        return Markup(accessible(_bleach_cleaner(mathml)(source)))
-    raise ValueError(f"unknown sanitizer engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        clean = Markup(accessible(apply_remote_media(_nh3_cleaner(mathml)(bounded), remote_media)))
+    else:
+        cut = max(0, len(bounded) - BLEACH_MAX_CHARS)
+        # The sanitizer closes what the cut left open.
+        clean = Markup(accessible(apply_remote_media(_bleach_cleaner(mathml)(bounded[:BLEACH_MAX_CHARS]), remote_media)))
+        if cut:
+            clean += Markup(f'<div class="bai-media-truncated" role="note">… {cut:,} characters of HTML not shown: '
+                            f"the bleach engine sanitizes at most {BLEACH_MAX_CHARS:,} an item …</div>")
+    return clean + NESTING_NOTICE if flattened else clean
+
+
+# -- generated XML (SVG the project builds) ------------------------------------------------------
+
+#: Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF):
+#: one of them makes a whole generated SVG a broken image, so each becomes U+FFFD.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(text: str) -> str:
+    """``text`` with every character XML 1.0 does not allow replaced by U+FFFD."""
+    return _XML_FORBIDDEN.sub("\ufffd", text)
 
 
 # -- accessibility repairs on sanitized output --------------------------------------------------
@@ -354,16 +550,18 @@ def accessible(html: str) -> str:
     if "<img" not in html and "<th" not in html:
         return html
     out: list[str] = []
-    tokens = list(_TOKEN.finditer(html))
-    for i, match in enumerate(tokens):
+    open_th: tuple[int, str] | None = None  # a <th> just written: where, and its attributes
+    for match in _TOKEN.finditer(html):  # one token at a time: a list of them all cost superlinear GC work
         closing, tag, attrs = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
         text = match.group(0)
+        if open_th is not None and tag == "th" and closing:
+            out[open_th[0]] = f"<td{open_th[1]}>"
+            text = "</td>"
+        open_th = None
         if tag == "img" and not closing and not _HAS_ALT.search(_ATTR_VALUES.sub("", attrs)):
             text = f'<img{attrs.rstrip("/ ")} alt="">'
-        elif tag == "th" and not closing and i + 1 < len(tokens) and tokens[i + 1].group(0).lower() == "</th>":
-            text = f"<td{attrs}>"
-        elif tag == "th" and closing and i > 0 and out[-1].startswith("<td") and tokens[i - 1].group(2) and tokens[i - 1].group(2).lower() == "th":
-            text = "</td>"
+        elif tag == "th" and not closing:
+            open_th = (len(out), attrs)
         out.append(text)
     return "".join(out)
 

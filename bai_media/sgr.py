@@ -48,11 +48,20 @@ def _color256(n: int) -> int | str | None:
 
 _SGR_SET = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 7: "inverse", 9: "strike"}
 _SGR_RESET = {22: ("bold", "dim"), 23: ("italic",), 24: ("underline",), 27: ("inverse",), 29: ("strike",)}
+#: Parameters longer than this are huge numbers; nothing is computed from their digits.
+_MAX_DIGITS = 9
+
+
+def csi_number(param: str, default: int) -> int:
+    """One numeric CSI parameter, bounded before conversion: a huge one reads as ``10**9``."""
+    if not param.isdigit():
+        return default
+    return int(param) if len(param) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 def apply_sgr(style: Style, params: str) -> Style:
     """The style after one SGR sequence (``ESC [ params m``)."""
-    codes = [int(p) if p.isdigit() else 0 for p in params.replace(":", ";").split(";")] if params else [0]
+    codes = [csi_number(p, 0) for p in params.replace(":", ";").split(";")] if params else [0]
     i = 0
     changes: dict[str, object] = {}
     while i < len(codes):
@@ -98,7 +107,8 @@ def apply_sgr_run(style: Style, sequences: str) -> Style:
         cached = style
         for params in _SGR_PARAMS.findall(sequences):
             cached = apply_sgr(cached, params)
-        if len(_sgr_cache) > 4096:
-            _sgr_cache.clear()
-        _sgr_cache[key] = cached
+        if len(sequences) <= 256:  # a bounded cache of the short runs logs repeat
+            if len(_sgr_cache) > 4096:
+                _sgr_cache.clear()
+            _sgr_cache[key] = cached
     return cached

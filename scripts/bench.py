@@ -234,6 +234,47 @@ def notebooks(quick: bool) -> list[Row]:
                 f"{t_theirs / t_ours:.1f}x", ">= 8x", t_theirs / t_ours >= 8)]
 
 
+def plotly_figure(points: int) -> dict[str, object]:
+    """A Plotly figure with ``points`` category labels and hover texts: every one is cleaned."""
+    return {"data": [{"type": "scatter", "x": [f"<b>c{i}</b>" for i in range(points)], "y": list(range(points)),
+                      "text": [f"point {i}<br>of {points}" for i in range(points)], "hovertemplate": "%{x}: %{y}<extra></extra>"}],
+            "layout": {"title": {"text": "big <i>figure</i>"}}}
+
+
+def widget_state(views: int) -> dict[str, object]:
+    """A VBox of ``views`` IntSliders and Labels, as ipywidgets saves them."""
+    models: dict[str, object] = {f"w{i}": {"model_name": "IntSliderModel" if i % 2 else "LabelModel",
+                                           "state": {"value": i, "max": views, "description": f"w{i}"}} for i in range(views)}
+    models["box"] = {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_w{i}" for i in range(views)]}}
+    return {"version_major": 2, "version_minor": 0, "state": models}
+
+
+@bench("rich")
+def rich(quick: bool) -> list[Row]:
+    from bai_media import Renderer
+    from bai_media.formats import render
+
+    renderer = Renderer()
+    n = 10_000 if quick else 100_000
+    big, small = plotly_figure(n), plotly_figure(n // 10)
+    ours = best_of(lambda: renderer.handle_all([("application/vnd.plotly.v1+json", big)], "p"))
+    ours_small = best_of(lambda: renderer.handle_all([("application/vnd.plotly.v1+json", small)], "p"))
+    views = 1_000
+    state = widget_state(views)
+    item = [("application/vnd.jupyter.widget-view+json", {"model_id": "box"}, {"application/vnd.jupyter.widget-state+json": state})]
+    widgets = best_of(lambda: renderer.handle_all(item, "w"))
+    fixtures = sorted((ROOT / "tests" / "data" / "rich").glob("*.ipynb"))
+    docs = [json.loads(path.read_text(encoding="utf-8")) for path in fixtures]
+    render(docs[0], "auto", "warm", renderer)  # vl-convert starts its JavaScript engine once per process
+    whole = best_of(lambda: [render(doc, "auto", "nb", renderer) for doc in docs])
+    return [
+        Row(f"Plotly figure, {2 * n:,} strings cleaned (scaling from {n // 5:,})", fmt(ours), fmt(ours_small),
+            f"{ours / ours_small:.1f}x", "<= 11x", ours / ours_small <= 11),
+        Row(f"ipywidgets: a VBox of {views:,} saved widgets drawn", fmt(widgets), "-", "-", "< 1 s", widgets < 1),
+        Row(f"{len(docs)} rich fixture notebooks (plotly, altair via vl-convert, widgets, bokeh)", fmt(whole), "-", "-", "< 2 s", whole < 2),
+    ]
+
+
 @bench("assets")
 def assets(quick: bool) -> list[Row]:
     import tempfile

@@ -136,7 +136,100 @@ def attack_items() -> list[tuple[str, object]]:
         ("application/vnd.jupyter.error", {"ename": "<script>__pwned(225)</script>", "evalue": "<img src=x onerror=__pwned(226)>", "traceback": ["\x1b[31m<svg onload=__pwned(227)>"]}),
         ("application/vnd.sorna.gitgraph", [{"oid": "<script>", "parent_ids": [], "author": "a", "message": "<img src=x onerror=__pwned(228)>", "branch": "main", "parent_branches": []}]),
     ]
-    return items
+    items += ROUND_2_ATTACKS
+    return items + rich_attack_items()
+
+
+def _model(name: str, **state: object) -> dict[str, object]:
+    return {"model_name": name, "model_module": "@jupyter-widgets/controls", "state": state}
+
+
+#: Saved ipywidgets state whose every text field carries a payload (schema v2).
+WIDGET_STATE = {"version_major": 2, "version_minor": 0, "state": {
+    "html": _model("HTMLModel", value="<img src=x onerror=__pwned(400)><script>__pwned(401)</script><a href='javascript:__pwned(402)'>a</a>",
+                   description="<img src=x onerror=__pwned(403)>", tooltip="\" onmouseover=\"__pwned(404)"),
+    "math": _model("HTMLMathModel", value="$x$<svg onload=__pwned(405)>"),
+    "label": _model("LabelModel", value="<script>__pwned(406)</script>"),
+    "text": _model("TextModel", value="\"><script>__pwned(407)</script>", placeholder="\" onfocus=\"__pwned(408)"),
+    "area": _model("TextareaModel", value="</textarea><img src=x onerror=__pwned(409)>"),
+    "drop": _model("DropdownModel", _options_labels=["</option></select><img src=x onerror=__pwned(410)>", "b"], index=0),
+    "button": _model("ButtonModel", description="</button><img src=x onerror=__pwned(411)>", button_style="\" onclick=\"__pwned(412)"),
+    "slider": _model("IntSliderModel", value="\" onfocus=\"__pwned(413)", min="<", max=10, readout_format="%s\" onmouseover=\"__pwned(414)"),
+    "progress": _model("FloatProgressModel", value=2, max=4, bar_style="\" onmouseover=\"__pwned(415)"),
+    "svgimage": _model("ImageModel", format="svg+xml", value=_b64("<svg xmlns='http://www.w3.org/2000/svg' onload='__pwned(416)'><circle r='4'/></svg>")),
+    "urlimage": _model("ImageModel", format="url", value="javascript:__pwned(417)"),
+    "badimage": _model("ImageModel", format="png\" onerror=\"__pwned(418)", value="x"),
+    "out": _model("OutputModel", outputs=[["text/html", "<img src=x onerror=__pwned(419)>"], {"output_type": "stream", "text": "<script>__pwned(420)</script>"}]),
+    "tabs": _model("TabModel", children=["IPY_MODEL_html", "IPY_MODEL_missing", "IPY_MODEL_tabs"], titles=["<img src=x onerror=__pwned(421)>"], selected_index=0),
+    "box": _model("VBoxModel", children=["IPY_MODEL_math", "IPY_MODEL_label", "IPY_MODEL_text", "IPY_MODEL_area", "IPY_MODEL_drop",
+                                         "IPY_MODEL_button", "IPY_MODEL_slider", "IPY_MODEL_progress", "IPY_MODEL_svgimage",
+                                         "IPY_MODEL_urlimage", "IPY_MODEL_badimage", "IPY_MODEL_out", "IPY_MODEL_tabs", "IPY_MODEL_odd",
+                                         "IPY_MODEL_box"]),
+    "odd": _model("<script>__pwned(422)</script>Model"),
+}}
+
+#: A Plotly figure with a payload in every text plotly.js shows as its HTML dialect.
+PLOTLY_ATTACK = {
+    "data": [{"type": "bar", "x": ["<img src=x onerror=__pwned(440)>", "<a href='javascript:__pwned(441)'>c</a>"], "y": [1, 2],
+              "name": "<svg onload=__pwned(442)>", "hovertemplate": "<a href='javascript:__pwned(443)'>%{x}</a><extra></extra>",
+              "text": ["&lt;img src=x onerror=__pwned(444)&gt;", "<b onmouseover=__pwned(445)>b</b>"], "customdata": ["<script>__pwned(446)</script>"]}],
+    "layout": {"title": {"text": "<span style='background:url(http://attacker.example/t)'>t</span><script>__pwned(447)</script>"},
+               "annotations": [{"text": "<a href='javascript:__pwned(448)' target=_top>click</a>", "x": 0, "y": 1}],
+               "xaxis": {"title": {"text": "<iframe src=javascript:__pwned(449)>"}, "ticktext": ["<img src=x onerror=__pwned(450)>"], "tickvals": [0]},
+               "images": [{"source": "http://attacker.example/img.png", "x": 0, "y": 0, "sizex": 1, "sizey": 1}]},
+}
+
+#: A Vega-Lite spec with payloads in its title, tooltips, labels and links.
+VEGA_LITE_ATTACK = {
+    "title": "<img src=x onerror=__pwned(460)>", "mark": {"type": "bar", "tooltip": True},
+    "data": {"values": [{"a": "<script>__pwned(461)</script>", "b": 1, "u": "javascript:__pwned(462)"}]},
+    "encoding": {"x": {"field": "a", "type": "nominal", "title": "</text><script>__pwned(463)</script>"},
+                 "y": {"field": "b", "type": "quantitative"}, "href": {"field": "u"},
+                 "tooltip": [{"field": "a"}, {"field": "u"}]},
+}
+
+
+def rich_attack_items() -> list[object]:
+    """Payloads inside the types drawn from client libraries' data: widgets, Plotly, Vega."""
+    return [
+        ("application/vnd.jupyter.widget-view+json", {"model_id": "IPY_MODEL_box"}, {"application/vnd.jupyter.widget-state+json": WIDGET_STATE}),
+        ("application/vnd.jupyter.widget-view+json", {"model_id": "missing"}, {"application/vnd.jupyter.widget-state+json": WIDGET_STATE}),
+        ("application/vnd.plotly.v1+json", PLOTLY_ATTACK),
+        ("application/vnd.vegalite.v5+json", VEGA_LITE_ATTACK),
+        ("application/vnd.vegalite.v5+json", {"data": {"url": "http://attacker.example/data.json"}, "mark": "point"}),
+        ("application/vnd.vega.v5+json", {"marks": [{"type": "text", "encode": {"enter": {"text": {"value": "<script>__pwned(464)</script>"},
+                                                                                          "href": {"value": "javascript:__pwned(465)"}}}}]}),
+        ("application/vnd.bokehjs_exec.v0+json", ""),
+        ("application/geo+json", {"type": "FeatureCollection", "features": [{"properties": {"name": "<img src=x onerror=__pwned(470)>"}}]}),
+        ("text/vnd.mermaid", "graph TD; A[\"<img src=x onerror=__pwned(471)>\"] --> B[\"click\"]; click A \"javascript:__pwned(472)\""),
+    ]
+
+
+#: Security round 2 (issue 14): bounds that cut, and text that enters generated markup.
+ROUND_2_ATTACKS: list[tuple[str, object]] = [
+    ("stdout", "\x1b[100000000G<img src=x onerror=__pwned(229)>\x1b[" + "9" * 5000 + "m\n"),
+    ("stdout", "a" * 3000 + "\x1b[2K<script>__pwned(230)</script>" * 20 + "\x1b[1K\n"),
+    ("application/vnd.jupyter.error", {"ename": "E", "evalue": "v", "traceback": ["\x1b[99999999G\x1b]8;;javascript:__pwned(231)\x07x"]}),
+    ("text/html", "<div>" * 300 + "<img src=x onerror=__pwned(232)>"),
+    ("text/html", "<div></x>" * 300 + "<svg><script>__pwned(233)</script></svg>"),
+    ("text/html", "".join(f"<b title={i}>" for i in range(20)) + "<p><img src=x onerror=__pwned(234)></p>"),
+    ("text/html", "<a title=\"<img src=https://attacker.example/t.png onerror=__pwned(235)>\" href='https://ok.example/'>t</a>"),
+    ("text/latex", "\\(" * 300 + "<img src=x onerror=__pwned(236)>"),
+    ("text/latex", "$\\text{" * 60 + "<script>__pwned(237)</script>$"),
+    ("application/vnd.sorna.gitgraph", [{"oid": "a\x00", "parent_ids": [], "branch": "m\ufffe",
+                                         "message": "\x01]]><script>__pwned(238)</script>\ud800", "author": "\x0b"}]),
+    ("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'>" + "<g>" * 300 + "<script>__pwned(239)</script>" + "</g>" * 300 + "</svg>"),
+    ("text/html", "<div style='margin-top:-300px;vertical-align:500px;text-indent:-999px'>over the page</div>"),
+]
+
+#: Finding 1 (markdown restores math after sanitizing): attribute-quoting variants. The markdown
+#: engineer's branch (``md``) fixes the class; tests/test_security_browser.py loads these.
+MARKDOWN_MATH_ATTACKS: list[tuple[str, object]] = [
+    ("text/markdown", "<img title='a\" $\\text{'/src='x'/onerror='__pwned(240)'/x='}$'>"),
+    ("text/markdown", "<img title=\"a' $\\text{\"/src=\"x\"/onerror=\"__pwned(241)\"/x=\"}$\">"),
+    ("text/markdown", "<img title=a $\\text{ src=x onerror=__pwned(242) }$>"),
+    ("text/markdown", "<a href=\"https://e.org/\" title='\" $$\\text{'><img src=x onerror=__pwned(243)>}$$'>x</a>"),
+]
 
 
 HOSTILE_RESULT_IDS = ["\"><script>__pwned(300)</script>", "x' onmouseover='__pwned(301)", "BackendAI", "__hits"]

@@ -10,6 +10,8 @@ from bai_media.sanitize import check_url
 ACTIVE_TAGS = {"script", "iframe", "object", "embed", "form", "input", "button", "textarea", "select",
                "meta", "base", "link", "style", "frame", "frameset", "applet", "svg", "template", "noscript",
                "maction", "foreignobject"}
+#: Form controls the widget handler draws from saved state: harmless when disabled and unnamed.
+CONTROLS = {"input", "select", "textarea", "button"}
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "srcset", "data"}
 
 
@@ -19,7 +21,8 @@ class _Finder(HTMLParser):
         self.findings: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ACTIVE_TAGS:
+        names = {name for name, _ in attrs}
+        if tag in ACTIVE_TAGS and not (tag in CONTROLS and "disabled" in names and not names & {"name", "form", "autofocus"}):
             self.findings.append(f"<{tag}>")
         for name, value in attrs:
             value = value or ""

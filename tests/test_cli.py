@@ -243,3 +243,28 @@ def test_render_embeds_a_notebooks_relative_images_and_warns_about_refused_ones(
     html = (tmp_path / "n.html").read_text()
     assert html.count("data:image/png;base64,iVBOR") == 1 and "outside" not in html
     assert "image '../outside.png' not embedded: paths outside the document's folder are not read" in result.output
+
+
+def test_render_remote_media_flag(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([["text/html", "<img src='https://attacker.example/p.png'>"]]))
+    out = tmp_path / "out.html"
+    result = CliRunner().invoke(main, ["render", str(source), "-o", str(out), "--remote-media", "https://camo.example/{url}"])
+    assert result.exit_code == 0, result.output
+    assert 'src="https://camo.example/https%3A%2F%2Fattacker.example%2Fp.png"' in out.read_text()
+    bad = CliRunner().invoke(main, ["render", str(source), "--remote-media", "javascript:{url}"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+def test_render_draws_the_rich_fixtures(tmp_path: Path) -> None:
+    """`bai-media render` on real plotly, altair, ipywidgets/tqdm and bokeh notebooks."""
+    rich = Path(__file__).resolve().parent / "data" / "rich"
+    result = CliRunner().invoke(main, ["render", str(rich), "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    pages = {path.stem: path.read_text(encoding="utf-8") for path in tmp_path.glob("*.html")}
+    assert set(pages) == {"altair", "bokeh", "plotly", "widgets"}
+    assert all('class="bai-media-error"' not in page for page in pages.values())
+    assert pages["plotly"].count('class="bai-media-plotly-figure"') == 2
+    assert pages["altair"].count("data:image/svg+xml;base64,") == 3
+    assert '<progress max="20" value="20">100%</progress>' in pages["widgets"]
+    assert "Bokeh plot" in pages["bokeh"]

@@ -181,3 +181,21 @@ def test_items_beyond_the_result_limit_become_one_notice() -> None:
     html = Renderer(limits=Limits(result_items=5)).handle_all([("text/plain", str(i)) for i in range(12)], "r")
     assert item_divs(html) == [f"r-{i}" for i in range(6)]
     assert "7 more items not rendered: a result holds at most 5" in html
+
+
+def test_nested_items_are_bounded_and_isolated() -> None:
+    """render_item: an item drawn inside another goes through the registry, errors stay inside."""
+    from bai_media.items import MediaItem
+    from bai_media.limits import Limits
+    from bai_media.registry import Registry
+
+    registry = Registry()
+    registry.register("x/nest", lambda item, ctx: ctx.render_item(MediaItem("x/nest", item.data)))
+    registry.register("x/bad", lambda item, ctx: ctx.render_item(MediaItem("image/png", "not an image")))
+    from bai_media.handlers import images
+
+    images.register(registry)
+    html = str(Renderer(registry=registry, limits=Limits(nesting=5)).handle_all([("x/nest", 1), ("x/bad", 2)], "n"))
+    assert html.count('class="bai-media-nested') == 5 + 1
+    assert "nested more than 5 deep" in html and "the data is not valid base64" in html
+    assert 'id="n-1"' in html  # the second item is there and carries its own error inside

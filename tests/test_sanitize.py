@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from bai_media.sanitize import ID_PREFIX, WEB_SCHEMES, check_url, clean_style, sanitize_html
+from bai_media.sanitize import (
+    BLEACH_MAX_CHARS,
+    ID_PREFIX,
+    MAX_FORMATTING,
+    MAX_NESTING,
+    WEB_SCHEMES,
+    Engine,
+    bound_nesting,
+    check_remote_media,
+    check_url,
+    clean_style,
+    sanitize_html,
+)
 
 from .attacks import HTML_ATTACKS
 from .html_checks import active_content
@@ -128,3 +140,69 @@ def test_clean_style(style: str, expected: str) -> None:
 def test_unknown_engine_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown sanitizer engine"):
         sanitize_html("x", "lxml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_deep_nesting_is_flattened_with_a_notice(engine: Engine) -> None:
+    out = str(sanitize_html("<div>" * 5000 + "deep" + "</div>" * 5000, engine))
+    assert "deep" in out and out.count("<div>") <= MAX_NESTING
+    assert "nested deeper than 256 levels" in out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unmatched_end_tags_do_not_hide_nesting(engine: Engine) -> None:
+    # An end tag that closes nothing is ignored by the parser, so it must not count as closing.
+    out = str(sanitize_html("<div></x>" * 2000, engine))
+    assert out.count("<div>") <= MAX_NESTING and "flattened" in out
+
+
+def test_open_formatting_tags_are_capped() -> None:
+    source = "".join(f"<b title={i}>" for i in range(100)) + "<p>x</p>" * 10
+    bounded, flattened = bound_nesting(source)
+    assert flattened and bounded.count("<b ") == MAX_FORMATTING
+
+
+def test_ordinary_html_is_left_alone() -> None:
+    table = "<table><tbody>" + "<tr><th>1</th><td>2</td></tr>" * 500 + "</tbody></table>"
+    lists = "<ul>" + "<li>item" * 1000 + "</ul>" + "<p>para" * 1000
+    for source in (table, lists, "<b>" * MAX_FORMATTING + "x"):
+        assert bound_nesting(source) == (source, False)
+
+
+def test_bleach_sanitizes_a_bounded_prefix_with_a_notice() -> None:
+    out = str(sanitize_html("<p>" + "a" * (BLEACH_MAX_CHARS + 10), "bleach"))
+    assert "characters of HTML not shown" in out and out.count("a") >= BLEACH_MAX_CHARS - 10
+
+
+REMOTE = ("<img src='https://attacker.example/pixel.png' alt='chart'><img src='data:image/png;base64,iVBORw0KGgo='>"
+          "<video controls src='https://attacker.example/v.mp4'><source src='https://attacker.example/s.webm'>no video</video>"
+          "<audio src='https://attacker.example/a.ogg'></audio>"
+          "<a title=\"<img src='https://attacker.example/in-title.png'>\" href='https://ok.example/'>t</a>")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_remote_media_is_kept_by_default_as_jupyter_does(engine: Engine) -> None:
+    assert 'src="https://attacker.example/pixel.png"' in sanitize_html(REMOTE, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_blocked_remote_media_become_links(engine: Engine) -> None:
+    out = str(sanitize_html(REMOTE, engine, "block"))
+    assert 'src="https://attacker' not in out and "<video" not in out and "<audio" not in out
+    assert '<a href="https://attacker.example/pixel.png" rel="noopener noreferrer nofollow" class="bai-media-remote-link"' in out
+    assert "[chart: https://attacker.example/pixel.png]" in out and "no video" in out
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in out  # inline data is not remote
+    assert "in-title.png" in out and out.count("bai-media-remote-link") == 4  # text in a title stays text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_remote_media_go_through_the_proxy_template(engine: Engine) -> None:
+    out = str(sanitize_html(REMOTE, engine, "https://camo.example/p?u={url}"))
+    assert 'src="https://camo.example/p?u=https%3A%2F%2Fattacker.example%2Fpixel.png"' in out
+    assert 'src="https://attacker' not in out and out.count("https://camo.example/p?u=") == 4
+
+
+@pytest.mark.parametrize("policy", ["proxy", "javascript:{url}", "https://x.example/{url}{url}", "https://x\".example/{url}"])
+def test_a_bad_remote_media_policy_is_refused(policy: str) -> None:
+    with pytest.raises(ValueError):
+        check_remote_media(policy)

@@ -39,6 +39,7 @@ CHUNK_PLACEHOLDER = "__BAI_MEDIA_CHUNKS__"
 BUNDLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "css": ("css/bai-media.min.css", ("css/bai-media.css", "css/highlight.css", "css/math-font.css"), "rcssmin"),
     "chunk:drawing": ("js/chunks/drawing.min.js", ("js/chunks/drawing.js",), "rjsmin"),
+    "chunk:plotly": ("js/chunks/plotly.min.js", ("js/vendor/plotly.min.js", "js/chunks/plotly.js"), ""),
     # xterm.js (vendored by scripts/vendor_xterm.py) and its CSS: loaded only when a terminal opens.
     "chunk:webterm": ("js/chunks/webterm.min.js",
                       ("vendor/xterm/xterm.js", "vendor/xterm/addon-fit.js", "js/chunks/webterm.js"), "rjsmin"),
@@ -65,7 +66,10 @@ class BuildResult:
 
 
 def _minify(static: Path, sources: tuple[str, ...], filter_name: str) -> bytes:
-    """One webassets bundle, built in memory. Absolute load paths avoid cssrewrite's URL errors."""
+    """One webassets bundle, built in memory. Absolute load paths avoid cssrewrite's URL errors.
+    No filter: the sources are joined as they are (the vendored plotly.js is minified upstream)."""
+    if not filter_name:
+        return b"\n;\n".join((static / name).read_bytes().rstrip() for name in sources) + b"\n"
     from webassets import Bundle, Environment
 
     env = Environment(directory=str(static), url="/", auto_build=False, cache=False, manifest=False)

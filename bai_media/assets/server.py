@@ -9,9 +9,11 @@ Content-Security-Policy, the one the runtime is built to work under.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..contrib.common import parse_json, same_origin
 from ..renderer import Renderer
 from ..resources import resource_dir, static_dir, templates_dir
 from .build import BuildResult, build
@@ -36,6 +39,26 @@ STRICT_CSP = (
     "media-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_BODY = 10_000_000
+#: A client gets this long (seconds) per socket read and for the whole body, so a request that
+#: promises more bytes than it sends cannot hold a handler thread.
+READ_TIMEOUT = 10
+
+
+def local_host(host_header: str | None, bound: str) -> bool:
+    """Whether a Host header names this server: an IP literal, localhost or the bound name.
+
+    A DNS-rebinding page reaches the server under its own domain name and sends that as Host.
+    """
+    if not host_header:
+        return False
+    name = urlsplit(f"//{host_header}").hostname or ""
+    if name in ("localhost", bound.lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def showcase_media() -> Any:
@@ -134,6 +157,7 @@ class DevServer:
 
         class Handler(BaseHTTPRequestHandler):
             server_version = "bai-media-dev"
+            timeout = READ_TIMEOUT  # per socket read, request line and headers included
 
             def log_message(self, format: str, *args: Any) -> None:
                 log.debug("serve: " + format, *args)
@@ -153,7 +177,15 @@ class DevServer:
             def do_HEAD(self) -> None:
                 self.do_GET()
 
+            def _foreign_host(self) -> bool:
+                if local_host(self.headers.get("Host"), server.host):
+                    return False
+                self._send(421, b"unknown host name\n", "text/plain; charset=utf-8")
+                return True
+
             def do_GET(self) -> None:
+                if self._foreign_host():
+                    return
                 path = urlsplit(self.path).path
                 if path in ("/", "/index.html"):
                     headers = {"Content-Security-Policy": STRICT_CSP} if server.csp else {}
@@ -178,13 +210,38 @@ class DevServer:
                 self._send(200, target.read_bytes(), ctype, {"Content-Encoding": encoding} if encoding else None)
 
             def do_POST(self) -> None:
+                if self._foreign_host():
+                    return
                 if urlsplit(self.path).path != "/render":
                     self._send(404, b"not found\n", "text/plain; charset=utf-8")
                     return
-                status, body = render_request(
-                    self.headers.get("Content-Type", ""), int(self.headers.get("Content-Length") or 0), self.rfile.read,
-                    server.renderer)
+                if not same_origin(self.headers.get("Origin"), f"http://{self.headers['Host']}/"):
+                    self._send(403, b"cross-origin request refused\n", "text/plain; charset=utf-8")
+                    return
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                status, body = render_request(self.headers.get("Content-Type", ""), length, self._read_body, server.renderer)
                 self._send(status, body.encode(), "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8")
+                if status != 200:
+                    self.close_connection = True  # the body may be unread
+
+            def _read_body(self, length: int) -> bytes:
+                """The body, or a ValueError once the client is slower than READ_TIMEOUT in all."""
+                deadline = time.monotonic() + READ_TIMEOUT
+                chunks: list[bytes] = []
+                left = length
+                try:
+                    while left > 0:
+                        chunk = self.rfile.read1(min(left, 65536))
+                        if not chunk or time.monotonic() > deadline:
+                            raise ValueError("the body ended early or arrived too slowly")
+                        chunks.append(chunk)
+                        left -= len(chunk)
+                except TimeoutError as exc:
+                    raise ValueError("the body arrived too slowly") from exc
+                return b"".join(chunks)
 
         return Handler
 
@@ -200,9 +257,12 @@ def render_request(ctype: str, length: int, read: Callable[[int], bytes], render
     if length <= 0 or length > MAX_BODY:
         return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"body must be 1 to {MAX_BODY} bytes\n"
     try:
-        payload = json.loads(read(length))
-    except ValueError:
-        return HTTPStatus.BAD_REQUEST, "body is not valid JSON\n"
+        payload = parse_json(read(length))  # a reader raises ValueError for a body it cannot get
+    except ValueError as exc:
+        return HTTPStatus.BAD_REQUEST, f"body is not valid JSON ({str(exc)[:80]})\n"
     if not isinstance(payload, dict) or "media" not in payload:
         return HTTPStatus.BAD_REQUEST, 'expected {"media": [...], "result_id": "..."}\n'
-    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], payload.get("result_id") or "result"))
+    result_id = payload.get("result_id") or "result"
+    if not isinstance(result_id, (str, int)) or isinstance(result_id, bool):
+        return HTTPStatus.BAD_REQUEST, "result_id must be a string\n"
+    return HTTPStatus.OK, str(renderer.handle_all(payload["media"], result_id))

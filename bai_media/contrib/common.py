@@ -7,6 +7,7 @@ the render endpoint used by the JavaScript ``BackendAI.Media.handle_all``.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -21,9 +22,9 @@ ASSET_CACHE = "public, max-age=31536000, immutable"
 
 
 @lru_cache(maxsize=4)
-def renderer_for(sanitizer: str) -> Renderer:
-    """One renderer per sanitizer engine, shared by all requests (renderers are thread-safe)."""
-    return Renderer(sanitizer=sanitizer)  # type: ignore[arg-type]
+def renderer_for(sanitizer: str, remote_media: str = "allow") -> Renderer:
+    """One renderer per configuration, shared by all requests (renderers are thread-safe)."""
+    return Renderer(sanitizer=sanitizer, remote_media=remote_media)  # type: ignore[arg-type]
 
 
 def local_assets() -> tuple[str, dict[str, bytes], dict[str, Any]]:
@@ -49,6 +50,18 @@ def render_value(value: Any, result_id: str, fmt: str, renderer: Renderer) -> Ma
     if fmt == "media":
         return renderer.handle_all(value, result_id)
     return formats.render(value, fmt, str(result_id), renderer)
+
+
+def parse_json(body: bytes | str) -> Any:
+    """A request body as JSON; every way it can be bad, nesting too deep included, is a ValueError.
+
+    The standard parser recurses once per level and raises RecursionError on deep nesting, which
+    would otherwise surface as a 500 or a dropped connection instead of a 400.
+    """
+    try:
+        return json.loads(body)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
 
 
 def same_origin(origin: str | None, host_url: str) -> bool:

@@ -1,11 +1,11 @@
 """Flask integration: ``BaiMedia(app)`` or ``BaiMedia().init_app(app)``.
 
 Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed assets from this app),
-``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
+``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template), ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"),
 ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB).
 ``BaiMedia(app, renderer=Renderer(...))`` (or ``init_app(app, renderer=...)``) gives the helpers,
 the filter and the render endpoint a configured renderer (custom handlers, limits, templates);
-without one they share a default renderer for ``BAI_MEDIA_SANITIZER``.
+without one they share a default renderer for ``BAI_MEDIA_SANITIZER`` and ``BAI_MEDIA_REMOTE_MEDIA``.
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
 ``value|bai_media(result_id, format="auto")``; all return ``Markup``.
@@ -41,6 +41,7 @@ class BaiMedia:
     def init_app(self, app: Flask, *, renderer: Renderer | None = None) -> None:
         app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
         app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
+        app.config.setdefault("BAI_MEDIA_REMOTE_MEDIA", "allow")
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
@@ -56,9 +57,11 @@ _RENDERER = "bai_media.renderer"
 
 
 def _renderer() -> Renderer:
-    """This app's renderer: the one given to the extension, else the shared default."""
+    """This app's renderer: the one given to the extension, else the shared default for its config."""
     injected: Renderer | None = current_app.extensions.get(_RENDERER)
-    return injected if injected is not None else renderer_for(current_app.config["BAI_MEDIA_SANITIZER"])
+    if injected is not None:
+        return injected
+    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"], current_app.config["BAI_MEDIA_REMOTE_MEDIA"])
 
 
 def asset_root() -> str:

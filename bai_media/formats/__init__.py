@@ -6,6 +6,7 @@ formats live in :data:`FORMATS`, registered by their modules in detection order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
@@ -45,10 +46,14 @@ def detect(obj: Any) -> str:
 
 
 def render(obj: Any, fmt: str = "auto", name: str = "result", renderer: Renderer | None = None, *,
-           resolve: ImageResolver | None = None) -> Markup:
+           resolve: ImageResolver | None = None, widget_state: Mapping[str, Any] | None = None) -> Markup:
     """One fragment for a document in any supported format; ``resolve`` embeds relative images
-    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk)."""
+    (e.g. :class:`~bai_media.formats.localimages.FolderImages` for a file on disk).
+
+    ``widget_state`` is saved ipywidgets state (``application/vnd.jupyter.widget-state+json``) for
+    Jupyter outputs that show widgets; a notebook's own saved state is used when it is None.
+    """
     renderer = renderer or default_renderer()
     adapter = FORMATS[FORMATS.detect(obj) if fmt == "auto" else fmt]
-    with resolving_images(resolve):
+    with resolving_images(resolve), jupyter.given_widget_state(widget_state):
         return Markup(adapter.render(obj, name, renderer))

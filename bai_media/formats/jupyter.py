@@ -7,7 +7,9 @@ rendered, what is broken is marked where it is, and nothing raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,7 +22,7 @@ from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..items import MediaItem, invalid
-from ..mediatypes import ERROR, WEB_RASTER
+from ..mediatypes import ERROR, WEB_RASTER, WIDGET_STATE, WIDGET_VIEW
 from ..registry import Registry
 from ..renderer import Renderer, default_renderer
 from .registry import Format, FormatRegistry, sample
@@ -54,8 +56,54 @@ def bundle_item(bundle: Mapping[str, Any], metadata: Mapping[str, Any], registry
     return MediaItem(mime.lower(), data, metadata, fallback)
 
 
-def output_item(output: Any, registry: Registry) -> Any:
-    """One nbformat output as one media item (or the raw value, which renders as an error)."""
+_given_state: ContextVar[Mapping[str, Any] | None] = ContextVar("bai_media_widget_state", default=None)
+
+
+@contextmanager
+def given_widget_state(state: Mapping[str, Any] | None) -> Iterator[None]:
+    """Within the block, Jupyter outputs and notebooks draw widgets from ``state`` (saved ipywidgets
+    state given by the caller) instead of a notebook's own; the format registry's renderers all
+    take the same three arguments, so a format-specific option travels this way."""
+    if state is None:
+        yield
+        return
+    token = _given_state.set(state)
+    try:
+        yield
+    finally:
+        _given_state.reset(token)
+
+
+def saved_widget_state(nb: Any) -> Mapping[str, Any] | None:
+    """The widget state a notebook saved (``metadata.widgets``), if any; validated by the handler."""
+    meta = nb.get("metadata") if isinstance(nb, Mapping) else None
+    widgets = meta.get("widgets") if isinstance(meta, Mapping) else None
+    state = widgets.get(WIDGET_STATE) if isinstance(widgets, Mapping) else None
+    return state if isinstance(state, Mapping) else None
+
+
+def prepare_widgets(saved: Mapping[str, Any], registry: Registry) -> Mapping[str, Any]:
+    """Saved widget state with each Output widget's nbformat outputs turned into media items,
+    as a cell's are, so they reach the handlers through the normal pipeline. Done once per state.
+    """
+    models = saved.get("state")
+    if not isinstance(models, Mapping):
+        return saved
+    converted: dict[str, Any] = {}
+    prepared = {**saved, "state": converted}  # filled below: widgets shown inside Output widgets see it
+    for model_id, model in models.items():
+        state = model.get("state") if isinstance(model, Mapping) else None
+        if isinstance(state, Mapping) and model.get("model_name") == "OutputModel":
+            model = {**model, "state": {**state, "outputs": output_items(state.get("outputs") or [], registry, prepared)}}
+        converted[model_id] = model
+    return prepared
+
+
+def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> Any:
+    """One nbformat output as one media item (or the raw value, which renders as an error).
+
+    A widget view gets the saved widget state in its metadata, where the widget handler reads it.
+    """
     if not isinstance(output, Mapping):
         return output
     kind = output.get("output_type")
@@ -68,6 +116,8 @@ def output_item(output: Any, registry: Registry) -> Any:
             return MediaItem("text/plain", "(empty output)")
         raw_meta = output.get("metadata")
         metadata: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
+        if widget_state is not None and WIDGET_VIEW in bundle:
+            metadata = {**metadata, WIDGET_STATE: widget_state}
         return bundle_item(bundle, metadata, registry)
     if kind == "error":
         return MediaItem(ERROR, {"ename": output.get("ename"), "evalue": output.get("evalue"),
@@ -114,10 +164,11 @@ def merge_streams(outputs: list[Any]) -> list[Any]:
     return merged
 
 
-def output_items(outputs: Any, registry: Registry) -> list[Any]:
+def output_items(outputs: Any, registry: Registry, widget_state: Mapping[str, Any] | None = None) -> list[Any]:
+    """A cell's outputs as media items; ``widget_state`` comes from :func:`prepare_widgets`."""
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
-    return [output_item(output, registry) for output in merge_streams(outputs)]
+    return [output_item(output, registry, widget_state) for output in merge_streams(outputs)]
 
 
 def is_notebook(obj: Any) -> bool:
@@ -130,8 +181,10 @@ def is_outputs(obj: Any) -> bool:
 
 
 def render_outputs(outputs: Any, name: str, renderer: Renderer) -> Markup:
-    """nbformat outputs (a list, or one output) as one result."""
-    return renderer.handle_all(output_items(outputs if isinstance(outputs, list) else [outputs], renderer.registry), name)
+    """nbformat outputs (a list, or one output) as one result; widgets from :func:`given_widget_state`."""
+    given = _given_state.get()
+    prepared = prepare_widgets(given, renderer.registry) if given is not None else None
+    return renderer.handle_all(output_items(outputs if isinstance(outputs, list) else [outputs], renderer.registry, prepared), name)
 
 
 @dataclass(slots=True)
@@ -190,14 +243,23 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
     return _ATTACHMENT.sub(replace, source)
 
 
-def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Markup:
-    """A whole notebook: markdown cells, highlighted code with prompts, and every output."""
+def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
+                    widget_state: Mapping[str, Any] | None = None) -> Markup:
+    """A whole notebook: markdown cells, highlighted code with prompts, and every output.
+
+    Widgets are drawn from ``widget_state`` (or :func:`given_widget_state`) if given, else from the
+    state the notebook saved.
+    """
     renderer = renderer or default_renderer()
     if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
         version = nb.get("nbformat") if isinstance(nb, Mapping) else None
         why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
         return renderer.error_fragment(why)
     language = _language(nb)
+    if widget_state is None:
+        widget_state = _given_state.get()
+    saved = widget_state if widget_state is not None else saved_widget_state(nb)
+    prepared = prepare_widgets(saved, renderer.registry) if saved is not None else None
     cells: list[Cell] = []
     for index, raw in enumerate(nb["cells"]):
         rid = f"{name}-c{index}"
@@ -213,7 +275,7 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None) -> Mar
         elif kind == "code":
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = output_items(raw.get("outputs", []), renderer.registry)
+            outputs = output_items(raw.get("outputs", []), renderer.registry, prepared)
             listed = raw.get("outputs")
             raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)

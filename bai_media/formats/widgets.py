@@ -46,7 +46,7 @@ def _monitor_line(line: str) -> MediaItem | None:
         return None
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(obj, Mapping) or len(obj) != 1 or not ({"contents", "error"} & obj.keys()):
         return None

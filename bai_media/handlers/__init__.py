@@ -21,6 +21,9 @@ MODULES = (
     "drawing",
     "gitgraph",
     "session",
+    "jupyter_widgets",
+    "vega",
+    "plotly",
     "asciicast",
 )
 

@@ -79,14 +79,6 @@ class Drawn:
     inner_frames: list[tuple[str, str]]
 
 
-def _value_at(stops: list[tuple[float, Any]], t: float) -> Any:
-    value = stops[0][1]
-    for time, v in stops:
-        if time <= t:
-            value = v
-    return value
-
-
 def _css(shape: Shape, values: dict[str, Any], scale: float = 1.0, visible: bool = True) -> tuple[str, str]:
     """CSS for the outer group (placement, appearance) and the inner shape (paint, size)."""
     p = values
@@ -125,10 +117,17 @@ def compose(state: CanvasState, animated: bool = True, max_objects: int | None =
             if oid in created:
                 start = created[oid] * (STEP_MS + 120)
                 times.update((start, start + STEP_MS))
+            # One sweep: times ascend and each property's stops are in time order, so a cursor
+            # per property finds the last stop at or before t without rescanning.
+            cursors = dict.fromkeys(prop_frames, 0)
             for t in sorted(times):
                 values = dict(shape.props)
                 for prop, stops in prop_frames.items():
-                    values[prop] = _value_at(stops, t)
+                    i = cursors[prop]
+                    while i + 1 < len(stops) and stops[i + 1][0] <= t:
+                        i += 1
+                    cursors[prop] = i
+                    values[prop] = stops[i][1]
                 appearing = oid in created and t <= created[oid] * (STEP_MS + 120)
                 o, i = _css(shape, values, scale=0.3 if appearing and shape.kind != "line" else 1.0, visible=not appearing)
                 pct = f"{t / total * 100:.3f}%"

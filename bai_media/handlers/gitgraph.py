@@ -74,7 +74,7 @@ def render_gitgraph(item: MediaItem, ctx: Context[None]) -> Markup:
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise BadData("gitgraph data is not valid JSON") from exc
     if not isinstance(data, list):
         raise BadData(f"gitgraph data must be a list of commits, got {type(data).__name__}")

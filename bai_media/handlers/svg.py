@@ -45,6 +45,17 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+MAX_DEPTH = 200
+
+
+def _keep(child: ET.Element) -> bool:
+    if not isinstance(child.tag, str) or _local(child.tag) in _DROP_ELEMENTS:
+        return False
+    attribute = child.get("attributeName", "").lower()
+    animates = _local(child.tag) in ("animate", "set", "animateTransform", "animateMotion")
+    return not (animates and (attribute.startswith("on") or attribute in ("href", "xlink:href")))
+
+
 def clean_svg(text: str) -> bytes:
     """Parse and clean SVG text; raise BadData for anything that is not plain, safe SVG."""
     try:
@@ -57,19 +68,22 @@ def clean_svg(text: str) -> bytes:
         raise BadData(f"not well-formed SVG: {str(exc)[:120]}") from exc
     if root.tag != f"{{{SVG_NS}}}svg":
         raise BadData("the document's root is not an SVG <svg> element")
-    for parent in root.iter():
-        for child in list(parent):
-            if not isinstance(child.tag, str) or _local(child.tag) in _DROP_ELEMENTS:
-                parent.remove(child)
-            elif _local(child.tag) in ("animate", "set", "animateTransform", "animateMotion") and (
-                child.get("attributeName", "").lower().startswith("on")
-                or child.get("attributeName", "").lower() in ("href", "xlink:href")
-            ):
-                parent.remove(child)
-        for name in list(parent.attrib):
-            value = parent.attrib[name]
-            if _local(name).lower().startswith("on") or (name in _HREF and not _SAFE_HREF.match(value.strip())):
-                del parent.attrib[name]
+    # One walk with an explicit stack: deep trees are refused before anything recursive
+    # (serializing, the browser) meets them.
+    stack = [(root, 1)]
+    while stack:
+        parent, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BadData(f"SVG nested deeper than {MAX_DEPTH} levels is refused")
+        kept = [child for child in parent if _keep(child)]
+        if len(kept) != len(parent):
+            parent[:] = kept  # one rebuild; removing children one by one is quadratic
+        if parent.attrib:
+            for name in list(parent.attrib):
+                value = parent.attrib[name]
+                if _local(name).lower().startswith("on") or (name in _HREF and not _SAFE_HREF.match(value.strip())):
+                    del parent.attrib[name]
+        stack.extend((child, depth + 1) for child in kept)
     return serialize(root)
 
 

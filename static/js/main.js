@@ -80,11 +80,15 @@
     return bar;
   }
 
+  /* Copy is offered only on text the server built (streams; code marked bai-media-code, a class
+   * kernel HTML cannot claim), and copies what is rendered (innerText), never hidden text. */
+  var COPYABLE = 'pre.bai-media-stream, .bai-media-code';
+
   function addCopy(item) {
-    var pre = item.querySelector('pre');
+    var pre = item.querySelector(COPYABLE);
     if (!pre || !navigator.clipboard) return;
     var b = button('Copy', 'Copy this output', function () {
-      navigator.clipboard.writeText(pre.textContent).then(function () {
+      navigator.clipboard.writeText(pre.innerText).then(function () {
         b.textContent = 'Copied';
         setTimeout(function () { b.textContent = 'Copy'; }, 1500);
       }, function () { b.textContent = 'Copy failed'; });
@@ -107,15 +111,14 @@
 
   function enhance(root) {
     var items = root.querySelectorAll ? root.querySelectorAll('.bai-media-item:not([data-bai-enhanced])') : [];
-    var drawings = false;
+    var drawings = false, plots = false;
     for (var i = 0; i < items.length; i++) {
       var item = items[i];
       item.setAttribute('data-bai-enhanced', '');
-      if (item.querySelector('.bai-media-stream, .highlight')) {
-        addCopy(item);
-        addExpand(item);
-      }
+      addCopy(item);
+      if (item.querySelector('.bai-media-stream, .highlight')) addExpand(item);
       if (item.querySelector('img.bai-media-drawing')) drawings = true;
+      if (item.querySelector('.bai-media-plotly')) plots = true;
     }
     /* Terminals the page declares (the sanitizer removes data-* from kernel output). */
     var terms = root.querySelectorAll ? root.querySelectorAll('[data-bai-webterm]:not([data-bai-enhanced])') : [];
@@ -124,11 +127,14 @@
       el.setAttribute('data-bai-enhanced', '');
       new BackendAI.Webterm(el, el.getAttribute('data-bai-webterm'), {url: el.getAttribute('data-url'), theme: el.getAttribute('data-theme')});
     }
-    if (drawings) {
-      loadChunk('drawing').then(function (chunk) { chunk.enhance(root); }, function (err) {
-        if (window.console) console.warn(err.message);
-      });
-    }
+    if (drawings) use('drawing', root);
+    if (plots) use('plotly', root);
+  }
+
+  function use(name, root) {
+    loadChunk(name).then(function (chunk) { chunk.enhance(root); }, function (err) {
+      if (window.console) console.warn(err.message);
+    });
   }
 
   function csrfToken() {

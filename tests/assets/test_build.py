@@ -198,3 +198,23 @@ def test_a_folder_is_reused_only_when_every_file_matches(tmp_path: Path, static:
     assert not again.reused and again.hash == first.hash
     assert {p: p.read_bytes() for p in sorted(again.path.rglob("*")) if p.is_file()} == before
     assert check_folder(again.path) is None and build(out, static).reused
+
+
+def test_plotly_chunk_is_the_vendored_library_with_its_licence_and_our_glue(tmp_path: Path) -> None:
+    result = build(tmp_path, static_dir())
+    chunk = (result.path / "js" / "chunks" / "plotly.min.js").read_bytes()
+    vendored = (static_dir() / "js" / "vendor" / "plotly.min.js").read_bytes()
+    assert chunk.startswith(vendored.rstrip()) and b"Licensed under the MIT license" in chunk[:300]
+    assert b"Media.chunks.plotly" in chunk[len(vendored):]
+    main = (result.path / "js" / "main.min.js").read_text()
+    assert result.manifest["chunks"]["plotly"] == "js/chunks/plotly.min.js"
+    assert result.manifest["files"]["js/chunks/plotly.min.js"]["integrity"] in main
+
+
+def test_vendored_plotly_is_the_pinned_version() -> None:
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "vendor_plotly.py").read_text()
+    version = script.split('VERSION = "', 1)[1].split('"', 1)[0]
+    vendor = static_dir() / "js" / "vendor"
+    assert (vendor / "plotly.VERSION").read_text().strip() == f"plotly.js-dist-min@{version}"
+    assert f"plotly.js v{version}".encode() in (vendor / "plotly.min.js").read_bytes()[:100]
+    assert "MIT License" in (vendor / "plotly.LICENSE").read_text()

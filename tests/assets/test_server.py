@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bai_media.assets import server as server_module
 from bai_media.assets.server import STRICT_CSP, DevServer
 from bai_media.assets.tags import asset_tags
 from bai_media.resources import static_dir
@@ -73,6 +75,61 @@ def test_render_endpoint_refuses_non_json_and_oversized_bodies(server: DevServer
                                 headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(ok) as response:
         assert 'id="r-0"' in response.read().decode()
+
+
+def _raw(server: DevServer, request: bytes, wait: float = 5.0) -> bytes:
+    """Send raw bytes and read the whole answer (headers a client library would not send)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=wait) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def _post(body: bytes, host: str = "127.0.0.1", extra: str = "", length: int | None = None) -> bytes:
+    size = len(body) if length is None else length
+    return (f"POST /render HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {size}\r\n{extra}Connection: close\r\n\r\n").encode() + body
+
+
+def test_foreign_host_names_are_refused_against_dns_rebinding(server: DevServer) -> None:
+    for host in ("attacker.example", f"attacker.example:{server.port}", "127.0.0.1.nip.io"):
+        assert _raw(server, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()).startswith(b"HTTP/1.0 421")
+        assert _raw(server, _post(b'{"media": []}', host)).startswith(b"HTTP/1.0 421")
+    for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}", f"[::1]:{server.port}"):
+        assert _raw(server, f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()).startswith(b"HTTP/1.0 200")
+
+
+def test_render_endpoint_checks_origin(server: DevServer) -> None:
+    body = b'{"media": [["text/plain", "x"]]}'
+    assert _raw(server, _post(body, extra="Origin: http://attacker.example\r\n")).startswith(b"HTTP/1.0 403")
+    assert _raw(server, _post(body, extra="Origin: null\r\n")).startswith(b"HTTP/1.0 403")
+    same = f"Origin: http://127.0.0.1:{server.port}\r\n"
+    assert _raw(server, _post(body, f"127.0.0.1:{server.port}", same)).startswith(b"HTTP/1.0 200")
+
+
+def test_nested_json_and_bad_lengths_answer_400_not_a_dropped_connection(server: DevServer) -> None:
+    assert _raw(server, _post(b"[" * 100_000)).startswith(b"HTTP/1.0 400")
+    assert _raw(server, _post(b'{"media": [], "result_id": ' + b"[" * 500 + b"]" * 500 + b"}")).startswith(b"HTTP/1.0 400")
+    assert _raw(server, _post(b"{}", extra="", length=None).replace(b"Content-Length: 2", b"Content-Length: x")).startswith(b"HTTP/1.0 413")
+
+
+def test_a_body_shorter_than_its_content_length_does_not_hold_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server_module, "READ_TIMEOUT", 1)
+    dev = DevServer(tmp_path / "assets", "127.0.0.1", 0, watch=False).start()
+    try:
+        with socket.create_connection(("127.0.0.1", dev.port), timeout=30) as sock:
+            sock.sendall(_post(b'{"media"', length=1000))  # promises 1000 bytes, sends 8, stays open
+            start = time.monotonic()
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.0 400") and time.monotonic() - start < 5
+        with socket.create_connection(("127.0.0.1", dev.port), timeout=30) as sock:
+            sock.sendall(b"POST /render HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers never end
+            start = time.monotonic()
+            assert sock.recv(65536) == b"" and time.monotonic() - start < 5  # closed, not held
+    finally:
+        dev.stop()
 
 
 def test_assets_are_served_with_types_and_gzip(server: DevServer) -> None:

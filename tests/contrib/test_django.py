@@ -122,3 +122,24 @@ def test_a_wrong_renderer_setting_is_a_configuration_error() -> None:
     for setting in ("tests.contrib.shout.nothing_here", "tests.contrib.shout.SHOUT"):
         with override_settings(BAI_MEDIA_RENDERER=setting), pytest.raises(ImproperlyConfigured, match="BAI_MEDIA_RENDERER"):
             renderer()
+
+
+def test_nested_json_body_is_a_400_not_a_500() -> None:
+    client = Client()
+    for body in ("[" * 100_000, '{"media": [], "result_id": ' + "[" * 500 + "]" * 500 + "}"):
+        response = client.post("/bai-media/render", body, content_type="application/json")
+        assert response.status_code == 400
+    small = client.post("/bai-media/render", '{"media": [["stdout", "\\u001b[100000000Gx"]]}', content_type="application/json")
+    assert small.status_code == 200 and len(small.content) < 5000
+
+
+def test_remote_media_setting_builds_the_default_renderer_a_configured_one_keeps_its_own() -> None:
+    items = [["text/html", "<img src='https://attacker.example/p.png'>"]]
+    page = '{% load bai_media %}{% bai_media items "a" %}'
+    with override_settings(BAI_MEDIA_REMOTE_MEDIA="block"):
+        html = engines["django"].from_string(page).render({"items": items})
+        assert "bai-media-remote-link" in html and 'src="https://attacker' not in html
+        answer = Client().post("/bai-media/render", {"media": items, "result_id": "r"}, content_type="application/json")
+        assert answer.status_code == 200 and "bai-media-remote-link" in answer.content.decode()
+        with override_settings(BAI_MEDIA_RENDERER="tests.contrib.shout.SHOUTING"):  # allows remote media
+            assert 'src="https://attacker.example/p.png"' in engines["django"].from_string(page).render({"items": items})

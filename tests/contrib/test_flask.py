@@ -118,3 +118,35 @@ def test_init_app_renderer_is_per_app() -> None:
         assert _renderer() is ext.renderer
     with own_app.app_context():
         assert _renderer() is own
+
+
+def test_nested_json_body_is_a_400_not_a_500(app: Flask) -> None:
+    client = app.test_client()
+    for body in ("[" * 100_000, '{"media": [], "result_id": ' + "[" * 500 + "]" * 500 + "}"):
+        assert client.post("/bai-media/render", data=body, content_type="application/json").status_code == 400
+
+
+def test_a_44_byte_post_cannot_ask_for_megabytes(app: Flask) -> None:
+    body = '{"media": [["stdout", "\\u001b[100000000Gx"]]}'
+    response = app.test_client().post("/bai-media/render", data=body, content_type="application/json")
+    assert response.status_code == 200 and len(response.get_data()) < 5000
+
+
+def test_remote_media_policy_from_config(app: Flask) -> None:
+    app.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"
+    body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
+    html = app.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert 'src="https://attacker' not in html and "bai-media-remote-link" in html
+
+
+def test_remote_media_config_builds_the_default_renderer_an_injected_one_keeps_its_own() -> None:
+    body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
+    blocked, injected = Flask("blocked"), Flask("injected")
+    blocked.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"
+    BaiMedia(blocked)
+    injected.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"  # the injected renderer's own policy wins
+    BaiMedia(injected, renderer=Renderer(remote_media="https://proxy.test/p?u={url}"))
+    html = blocked.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert "bai-media-remote-link" in html and 'src="https://attacker' not in html
+    html = injected.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert 'src="https://proxy.test/p?u=https%3A%2F%2Fattacker.example%2Fp.png"' in html

@@ -120,3 +120,29 @@ def test_command_count_limit() -> None:
     cmds = [[0, "canvas", 10, 10, "#ffffffff", "#000000ff"]] + [[0, "stop-anim"]] * 500
     html = Renderer(limits=Limits(drawing_commands=100)).handle_all([media(cmds)], "l")
     assert "not a msgpack command list" in html
+
+
+def test_each_fill_goes_under_its_own_outline() -> None:
+    state = CanvasState(0)
+    state.animate = False
+    for square in range(3):  # three fills starting at the same point, as turtle squares do
+        state.apply(["begin-fill", "#0000ff80"])
+        for i, (a, b) in enumerate([((0, 0), (9, 0)), ((9, 0), (9, 9)), ((9, 9), (0, 0))]):
+            state.apply(["obj", square * 10 + i, ["line", *a, *b, "#000000ff"]])
+        state.apply(["end-fill"])
+    kinds = [state.objects[oid].kind for oid in state.order]
+    assert kinds == ["polygon", "line", "line", "line"] * 3
+
+
+def test_keyframes_for_many_updates_of_one_object_match_a_direct_reading() -> None:
+    state = CanvasState(0)
+    state.apply(["obj", 1, ["circle", 0, 0, 5, "#000000ff", "#ff0000ff", 0]])
+    for group in range(5):
+        state.apply(["begin-group"])
+        for x in range(4):
+            state.apply(["update", 1, "x", float(group * 10 + x)])
+        state.apply(["end-group"])
+    drawn, total = compose(state)
+    xs = [re.search(r"translate\((-?[\d.]+)px", outer).group(1) for _, outer in drawn[0].outer_frames]
+    # Each group moves the circle to its last x; frames hold the value at their time.
+    assert xs[-1] == "43" and "3" in xs and xs == sorted(xs, key=float)

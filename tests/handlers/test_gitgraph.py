@@ -33,3 +33,13 @@ def test_json_string_data_and_bad_shapes() -> None:
     html = handle_all([("application/vnd.sorna.gitgraph", json.dumps(COMMITS)), ("application/vnd.sorna.gitgraph", {"a": 1}),
                        ("application/vnd.sorna.gitgraph", [1, 2])], "g")
     assert html.count("<img") == 1 and html.count("bai-media-error") == 2
+
+
+def test_characters_xml_forbids_are_replaced_so_the_svg_stays_well_formed() -> None:
+    from xml.etree import ElementTree
+
+    message = "fix \x01\x02\x1f\ufffe\uffff\ud800 done"  # \x0b would end the first line
+    html = str(handle_all([("application/vnd.sorna.gitgraph", [{"oid": "a\x00b", "message": message, "branch": "m\x0c", "author": "\x08"}])], "g"))
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)).decode()
+    root = ElementTree.fromstring(svg)
+    assert "fix \ufffd\ufffd\ufffd\ufffd\ufffd\ufffd done" in "".join(root.itertext())

@@ -113,3 +113,33 @@ def test_huge_stream_keeps_head_tail_and_colour_through_the_cut() -> None:
 def test_jupyter_stream_types_and_list_data() -> None:
     html = handle_all([("application/vnd.jupyter.stderr", ["a", "b\n"]), ("text/plain", b"bytes \xff")], "j")
     assert "ab\n" in html and "bai-media-stream-stderr" in html and "bytes \ufffd" in html
+
+
+def test_cursor_to_a_huge_column_is_clamped_before_padding() -> None:
+    out = str(ansi_to_html("\x1b[100000000Gx"))  # 13 bytes once asked for 10**8 columns of padding
+    assert len(out) < 1200 and out.startswith(" " * 999 + "x")
+    assert "cursor moves past column 1,000 were clamped" in out
+
+
+def test_numeric_parameters_of_any_length_are_bounded_before_conversion() -> None:
+    digits = "9" * 5000  # int() refuses over 4300 digits; the item must still render
+    assert ansi_to_html(f"\x1b[{digits}mx\x1b[{digits}Ky").startswith("x")
+    assert "clamped" in ansi_to_html(f"\x1b[{digits}Gz")
+
+
+def test_padding_is_paid_for_by_input() -> None:
+    # Erasing a long line keeps the cursor far right; each short write would pad it again.
+    out = str(ansi_to_html("a" * 20_000 + "\x1b[2Kx" * 2000))
+    assert len(out) < 40_000 and "cursor moves past the end of lines were shortened" in out
+    assert ansi_to_html("ab\x1b[5Gc\tz") == "ab  c   z"  # ordinary moves still pad
+
+
+def test_huge_cursor_moves_inside_tracebacks_are_bounded() -> None:
+    html = str(handle_all([("application/vnd.jupyter.error",
+                            {"ename": "E", "evalue": "v", "traceback": ["\x1b[100000000Gx"] * 50})], "t"))
+    assert len(html) < 100_000 and "clamped" in html
+
+
+def test_repeated_erase_to_cursor_costs_only_what_it_clears() -> None:
+    out = ansi_to_html("a" * 5000 + "\x1b[1K" * 3 + "b")
+    assert out == " " * 5000 + "b"

@@ -2,8 +2,9 @@
 
 Settings, read lazily: ``BACKENDAI_ASSET_ROOT`` (unset: the installed assets are served by the
 app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZER`` ("nh3"),
+``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template with ``{url}``),
 ``BAI_MEDIA_RENDERER`` (a dotted path to a ``Renderer`` or a factory returning one; used by the
-tags, the filter and the render endpoint instead of the default renderer for the sanitizer).
+tags, the filter and the render endpoint instead of the default renderer for the two settings above).
 Templates: ``{% load bai_media %}``, ``{% bai_media_assets %}``, ``{% bai_media media "id" %}``
 and the filter ``{{ value|bai_media:"id" }}``; all return ``Markup`` (safe in Django and Jinja2).
 """

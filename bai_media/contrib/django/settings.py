@@ -16,11 +16,12 @@ from ..common import local_assets, renderer_for
 
 
 def renderer() -> Renderer:
-    """``BAI_MEDIA_RENDERER`` if set, else the shared default renderer for ``BAI_MEDIA_SANITIZER``."""
+    """``BAI_MEDIA_RENDERER`` if set, else the shared default renderer for ``BAI_MEDIA_SANITIZER``
+    and ``BAI_MEDIA_REMOTE_MEDIA``."""
     path = getattr(settings, "BAI_MEDIA_RENDERER", None)
     if path:
         return _configured(str(path))
-    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"))
+    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"))
 
 
 @lru_cache(maxsize=8)
