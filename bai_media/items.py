@@ -24,6 +24,13 @@ class MediaItem:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     fallback: MediaItem | None = None
 
+    def meta(self, key: str) -> Any:
+        """A metadata value: Jupyter puts it under the MIME type, or flat; accept both."""
+        nested = self.metadata.get(self.type)
+        if isinstance(nested, Mapping) and key in nested:
+            return nested[key]
+        return self.metadata.get(key)
+
     @classmethod
     def coerce(cls, raw: Any) -> MediaItem:
         """Accept ``(type, data)`` tuples, ``[type, data]`` lists and ``{"type", "data"}`` dicts,

@@ -301,3 +301,26 @@ class PageLoader:
     def close(self) -> None:
         for context in self.contexts:
             context.close()
+
+
+#: Every WCAG 2.0–2.2 A/AA rule and axe's best practices: what "zero violations" means here.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+#: Best-practice rules that judge what the author wrote, not how it is rendered: a notebook that
+#: goes from `#` to `###` is shown as written (renumbering would misstate the document).
+AXE_AUTHOR_RULES = ("heading-order",)
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on a loaded Playwright page, one readable line each (empty: none).
+
+    axe runs inside the page from the copy bundled with ``axe-playwright-python``: offline.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "rules": {rule: {"enabled": False} for rule in AXE_AUTHOR_RULES}}
+    response = Axe().run(page, options=options).response
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes) e.g. {v['nodes'][0]['target']}: "
+        + " ".join(v["nodes"][0].get("failureSummary", "").split())[:300]
+        for v in response["violations"]
+    ]

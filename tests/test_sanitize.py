@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from bai_media.sanitize import (
@@ -206,3 +209,12 @@ def test_remote_media_go_through_the_proxy_template(engine: Engine) -> None:
 def test_a_bad_remote_media_policy_is_refused(policy: str) -> None:
     with pytest.raises(ValueError):
         check_remote_media(policy)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_character_references_are_shown_once_not_escaped_twice(engine: str) -> None:
+    """A table cell's &nbsp; or a literal '&amp;' must reach the page as the character, not as
+    the text '&amp;nbsp;' (a bleach tree-walker swap once did that to every entity)."""
+    out = str(sanitize_html("<p>&nbsp;a &amp; b &lt;c&gt; &#160;</p>", engine))  # type: ignore[arg-type]
+    assert "&amp;amp;" not in out and "&amp;nbsp;" not in out and "&amp;lt;" not in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == "\xa0a & b <c> \xa0"

@@ -92,7 +92,7 @@ def test_notebook_showcase_as_jupyterlab_shows_it(load_page, tmp_path: Path) -> 
         assert sum("20/20" in bar for bar in bars) == 1 and not any("0/20" in bar and "20/20" not in bar for bar in bars)
         images = page.evaluate("[...document.images].map(i => [i.naturalWidth, i.alt])")
         assert len(images) == 2 and all(width > 0 for width, _ in images)
-        cells = page.evaluate("[...document.querySelectorAll('.bai-media-html td')].map(td => getComputedStyle(td).backgroundColor)")
+        cells = page.evaluate("[...document.querySelectorAll('.bai-media-html td:not(.blank)')].map(td => getComputedStyle(td).backgroundColor)")
         assert len(cells) == 8 and len(set(cells)) >= 4
         assert page.evaluate("getComputedStyle(document.querySelector('.alert-success')).borderTopStyle") == "solid"
         assert page.evaluate("document.querySelector('.bai-media-frame a').href") == "https://example.org/"

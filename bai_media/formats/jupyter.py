@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -187,6 +187,19 @@ def render_outputs(outputs: Any, name: str, renderer: Renderer) -> Markup:
     return renderer.handle_all(output_items(outputs if isinstance(outputs, list) else [outputs], renderer.registry, prepared), name)
 
 
+def label_figures(items: list[Any], cell: int) -> list[Any]:
+    """Images the kernel gave no alt text get one naming what they are: "figure 2 of cell 12"."""
+    labelled, count = [], 0
+    for item in items:
+        if isinstance(item, MediaItem) and item.type.startswith("image/"):
+            count += 1
+            alt = item.meta("alt")
+            if not (isinstance(alt, str) and alt.strip()):
+                item = replace(item, metadata={**item.metadata, "alt": f"figure {count} of cell {cell}"})
+        labelled.append(item)
+    return labelled
+
+
 @dataclass(slots=True)
 class Cell:
     kind: str
@@ -275,7 +288,7 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
         elif kind == "code":
             count = raw.get("execution_count")
             prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = output_items(raw.get("outputs", []), renderer.registry, prepared)
+            outputs = label_figures(output_items(raw.get("outputs", []), renderer.registry, prepared), index + 1)
             listed = raw.get("outputs")
             raw_outputs: list[Any] = listed if isinstance(listed, list) else []
             has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)

@@ -18,11 +18,7 @@ MAX_DIMENSION = 20_000
 
 
 def metadata_value(item: MediaItem, key: str) -> Any:
-    """Jupyter puts per-type metadata under the MIME type, or flat; accept both."""
-    nested = item.metadata.get(item.type)
-    if isinstance(nested, dict) and key in nested:
-        return nested[key]
-    return item.metadata.get(key)
+    return item.meta(key)
 
 
 def dimension(value: Any) -> int | None:
@@ -76,7 +72,7 @@ def render_image(item: MediaItem, ctx: Context[None]) -> Output:
         src=to_data_uri(mime, payload),
         width=want_w or width,
         height=want_h or height,
-        alt=alt_text(item, f"{expected} image output"),
+        alt=alt_text(item, f"{expected} image, {width} × {height} pixels"),
     )
     return Output(html, classes=(f"bai-media-needs-{background}",) if background in ("light", "dark") else ())
 

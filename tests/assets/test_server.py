@@ -194,3 +194,11 @@ def test_the_serve_command_starts_and_stops_on_sigterm(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_preview_has_no_axe_violations(server: DevServer, load_page, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    from bai_media.testing import axe_violations
+
+    page = load_page.open(url=url(server, "/"), wait_ms=1000, color_scheme=scheme)
+    assert axe_violations(page.page) == []

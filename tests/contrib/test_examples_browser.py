@@ -66,6 +66,24 @@ def test_example_app_shows_results_and_the_js_shim_renders_through_the_endpoint(
     assert page.console_errors == [] and page.page_errors == [] and page.blocked_requests == []
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_example_app_has_no_axe_violations_and_its_controls_work_from_the_keyboard(example: str, load_page, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    from bai_media.testing import axe_violations
+
+    page = load_page.open(url=example, wait_ms=800, color_scheme=scheme)
+    assert axe_violations(page.page) == []
+    # The copy buttons show only on hover, and on keyboard focus: tab to the first one.
+    for _ in range(40):
+        page.page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('bai-media-button')"):
+            break
+    else:
+        pytest.fail("no bai-media button is reachable with Tab")
+    page.page.wait_for_timeout(400)  # the controls fade in over .15 s
+    assert page.evaluate("getComputedStyle(document.activeElement.parentElement).opacity") == "1"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    box = page.page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect(); return [r.width, r.height]; })()")
+    assert min(box) >= 24
 def test_example_pages_follow_the_dark_scheme(example: str, load_page) -> None:  # type: ignore[no-untyped-def]
     """Review: the example pages' own headings were black on the dark background, in Times."""
     page = load_page.open(url=example, wait_ms=500, color_scheme="dark")

@@ -82,6 +82,18 @@ def test_corpus_notebook_with_figures_in_chromium(shared: Path, load_page) -> No
     assert page.console_errors == [] and page.hits == [] and page.blocked_requests == []
 
 
+def test_images_without_alt_text_are_named_by_figure_and_cell() -> None:
+    from bai_media.formats.jupyter import render_notebook
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    output = {"output_type": "display_data", "data": {"image/png": png}, "metadata": {}}
+    described = {**output, "metadata": {"image/png": {"alt": "a red dot"}}}
+    nb = {"nbformat": 4, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "source": "# t"},
+        {"cell_type": "code", "execution_count": 1, "source": "", "outputs": [output, described, output]},
+    ]}
+    html = str(render_notebook(nb, "nb"))
+    assert 'alt="figure 1 of cell 2"' in html and 'alt="a red dot"' in html and 'alt="figure 3 of cell 2"' in html
 def tqdm_outputs(frames: int = 50) -> list[dict]:
     """What nbconvert --execute saves for a tqdm loop: one stderr output per frame."""
     outs = [{"output_type": "stream", "name": "stdout", "text": "start\n"}]

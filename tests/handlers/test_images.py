@@ -38,7 +38,7 @@ def test_accepts_data_uri_raw_base64_bytes_and_lists(form: str) -> None:
              "list": [b64(data)[:10], b64(data)[10:]]}[form]
     tag = img_tag(handle_all([("image/png", value)], "i"))
     assert f'src="data:image/png;base64,{b64(data)}"' in tag
-    assert 'width="4" height="3"' in tag and 'alt="PNG image output"' in tag
+    assert 'width="4" height="3"' in tag and 'alt="PNG image, 4 × 3 pixels"' in tag
 
 
 def test_metadata_size_is_validated_and_aspect_kept() -> None:
