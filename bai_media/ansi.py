@@ -1,21 +1,21 @@
 """A small terminal for kernel output: ANSI colours, ``\\r``/``\\b`` overwrite, safe HTML.
 
-Escape first, then colour: text runs are escaped as they are emitted, and only spans built here
-carry markup. One regex pass tokenizes each chunk, so time is linear in the input; completed lines
-are kept as HTML within a head/tail budget, so memory stays bounded for any stream length.
+The terminal model: one regex pass tokenizes each chunk, so time is linear in the input;
+completed lines are kept as escaped styled runs within a head/tail budget, so memory stays
+bounded for any stream length. Styles come from :mod:`.sgr`, the HTML from :mod:`.ansi_html`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from .contrast import text_colors
-from .sanitize import LINK_REL, check_url
+from .ansi_html import Line, escaped_runs, html_unescape, line_html, render_runs
+from .sanitize import WEB_SCHEMES, check_url
+from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
 _TOKEN = re.compile(
     r"""
@@ -33,9 +33,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
-_URL_TRAILING = ".,;:!?'\""
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
 _MAX_PENDING_ESCAPE = 4096
 #: Cursor moves are clamped to this column, as a real terminal clamps to its width.
 MAX_COLUMN = 1000
@@ -43,239 +40,12 @@ MAX_COLUMN = 1000
 #: and erases create cells from nothing, so padding is paid for by input to stay linear.
 PAD_ALLOWANCE = 4096
 _MAX_NOTICES = 8  # kinds of notices a restored terminal keeps (there are three)
-#: Parameters longer than this are huge numbers; nothing is computed from their digits.
-_MAX_DIGITS = 9
 # Anything that needs the exact terminal path: controls other than \n, and escapes other than SGR.
 # Two searches: a plain character class and an ESC-prefixed pattern each scan fast in C, where
 # their alternation would not.
 _SLOW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]")
 _SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
 _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
-_SGR_PARAMS = re.compile(r"\x1b\[([0-9;:]*)m")
-
-
-class Style(NamedTuple):
-    """SGR attributes. Colours are 0-15 (palette classes) or ``"#rrggbb"`` (generated inline).
-
-    A tuple, so hashing and comparing (done per run on hot paths) happen in C.
-    """
-
-    fg: int | str | None = None
-    bg: int | str | None = None
-    bold: bool = False
-    dim: bool = False
-    italic: bool = False
-    underline: bool = False
-    inverse: bool = False
-    strike: bool = False
-    link: str | None = None
-
-
-PLAIN = Style()
-
-#: A finished line: runs of escaped text, each with its style. Text, not HTML: spans and links
-#: are made from it only when the terminal is shown.
-Line = tuple[tuple[Style, str], ...]
-
-_XTERM_LEVELS = (0, 95, 135, 175, 215, 255)
-
-
-def _color256(n: int) -> int | str | None:
-    if not 0 <= n <= 255:
-        return None
-    if n < 16:
-        return n
-    if n < 232:
-        n -= 16
-        r, g, b = _XTERM_LEVELS[n // 36], _XTERM_LEVELS[(n // 6) % 6], _XTERM_LEVELS[n % 6]
-    else:
-        r = g = b = 8 + (n - 232) * 10
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-_SGR_SET = {1: "bold", 2: "dim", 3: "italic", 4: "underline", 7: "inverse", 9: "strike"}
-_SGR_RESET = {22: ("bold", "dim"), 23: ("italic",), 24: ("underline",), 27: ("inverse",), 29: ("strike",)}
-
-
-def csi_number(param: str, default: int) -> int:
-    """One numeric CSI parameter, bounded before conversion: a huge one reads as ``10**9``."""
-    if not param.isdigit():
-        return default
-    return int(param) if len(param) <= _MAX_DIGITS else 10**_MAX_DIGITS
-
-
-def apply_sgr(style: Style, params: str) -> Style:
-    """The style after one SGR sequence (``ESC [ params m``)."""
-    codes = [csi_number(p, 0) for p in params.replace(":", ";").split(";")] if params else [0]
-    i = 0
-    changes: dict[str, object] = {}
-    while i < len(codes):
-        code = codes[i]
-        if code == 0:
-            style, changes = PLAIN._replace(link=style.link), {}
-        elif code in _SGR_SET:
-            changes[_SGR_SET[code]] = True
-        elif code in _SGR_RESET:
-            changes.update(dict.fromkeys(_SGR_RESET[code], False))
-        elif 30 <= code <= 37 or 90 <= code <= 97:
-            changes["fg"] = code - 30 if code < 90 else code - 82
-        elif 40 <= code <= 47 or 100 <= code <= 107:
-            changes["bg"] = code - 40 if code < 100 else code - 92
-        elif code == 39:
-            changes["fg"] = None
-        elif code == 49:
-            changes["bg"] = None
-        elif code in (38, 48):
-            key = "fg" if code == 38 else "bg"
-            mode = codes[i + 1] if i + 1 < len(codes) else None
-            if mode == 5 and i + 2 < len(codes):
-                changes[key] = _color256(codes[i + 2])
-                i += 2
-            elif mode == 2 and i + 4 < len(codes):
-                r, g, b = (min(max(c, 0), 255) for c in codes[i + 2 : i + 5])
-                changes[key] = f"#{r:02x}{g:02x}{b:02x}"
-                i += 4
-            else:
-                i = len(codes)
-        i += 1
-    return style._replace(**changes) if changes else style  # type: ignore[arg-type]
-
-
-_sgr_cache: dict[tuple[Style, str], Style] = {}
-
-
-def apply_sgr_run(style: Style, sequences: str) -> Style:
-    """The style after a run of SGR sequences, cached: logs repeat the same few transitions."""
-    key = (style, sequences)
-    cached = _sgr_cache.get(key)
-    if cached is None:
-        cached = style
-        for params in _SGR_PARAMS.findall(sequences):
-            cached = apply_sgr(cached, params)
-        if len(sequences) <= 256:  # a bounded cache of the short runs logs repeat
-            if len(_sgr_cache) > 4096:
-                _sgr_cache.clear()
-            _sgr_cache[key] = cached
-    return cached
-
-
-@lru_cache(maxsize=4096)
-def _open_tag(style: Style) -> str:
-    """The opening tag for a style; only values generated above reach the ``style`` attribute."""
-    fg, bg = (style.bg, style.fg) if style.inverse else (style.fg, style.bg)
-    classes: list[str] = []
-    inline: list[str] = []
-    for kind, value in (("fg", fg), ("bg", bg)):
-        if isinstance(value, int):
-            classes.append(f"bai-ansi-{kind}-{value}")
-        elif isinstance(value, str) and kind == "bg":
-            inline.append(f"background-color: {value}")
-    if style.inverse:
-        if fg is None:
-            classes.append("bai-ansi-fg-inverse")
-        if bg is None:
-            classes.append("bai-ansi-bg-inverse")
-    # Kernel colours are made readable on the background they are shown on, in both schemes.
-    text = text_colors(fg, bg, dim=style.dim, inverse=style.inverse)
-    if text is not None:
-        light, dark = text
-        inline.insert(0, f"color: {light}" if light == dark else f"color: light-dark({light}, {dark})")
-    for flag in ("bold", "dim", "italic", "underline", "strike"):
-        if getattr(style, flag):
-            classes.append(f"bai-ansi-{flag}")
-    attrs = f' class="{" ".join(classes)}"' if classes else ""
-    if inline:
-        attrs += f' style="{"; ".join(inline)}"'
-    if style.link:
-        return f'<a href="{escape(style.link)}" rel="{LINK_REL}"{attrs}>'
-    return f"<span{attrs}>" if attrs else ""
-
-
-def _trim_url(url: str) -> str:
-    """Drop trailing punctuation, and closing brackets that have no opener inside the URL."""
-    while url:
-        last = url[-1]
-        if last in _URL_TRAILING or (last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)):
-            url = url[:-1]
-        else:
-            break
-    return url
-
-
-def linkify(text: str) -> Markup:
-    """Escape plain text and turn http(s) URLs in it into safe links."""
-    out: list[str] = []
-    pos = 0
-    for match in _URL.finditer(text):
-        url = _trim_url(match.group(0))
-        if len(url) <= len("https://") or check_url(url) is None:
-            continue
-        out.append(escape(text[pos : match.start()]))
-        out.append(f'<a href="{escape(url)}" rel="{LINK_REL}">{escape(url)}</a>')
-        pos = match.start() + len(url)
-    out.append(escape(text[pos:]))
-    return Markup("".join(out))
-
-
-def render_runs(runs: list[tuple[Style, str]]) -> str:
-    """HTML for a list of styled runs; adjacent runs of one style share a span."""
-    out: list[str] = []
-    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
-    current = PLAIN
-    for style, text in runs:
-        if not text:
-            continue
-        if pending and style != current:
-            out.append(_render_run(current, "".join(pending)))
-            pending = []
-        current = style
-        pending.append(text)
-    if pending:
-        out.append(_render_run(current, "".join(pending)))
-    return "".join(out)
-
-
-def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
-    """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
-    merged: list[tuple[Style, str]] = []
-    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
-    current = PLAIN
-    for style, text in runs:
-        if not text:
-            continue
-        if pending and style != current:
-            merged.append((current, "".join(pending)))
-            pending = []
-        current = style
-        pending.append(text)
-    if pending:
-        merged.append((current, "".join(pending)))
-    return tuple((style, str(escape(text))) for style, text in merged)
-
-
-def line_html(line: Line) -> str:
-    return "".join(_render_escaped_run(style, text) for style, text in line)
-
-
-def _render_escaped_run(style: Style, html: str) -> str:
-    """:func:`_render_run` for text already escaped (the fast path); same output."""
-    if style.link or "://" in html:
-        return _render_run(style, html_unescape(html))
-    tag = _open_tag(style)
-    return f"{tag}{html}</span>" if tag else html
-
-
-def html_unescape(html: str) -> str:
-    """Exact inverse of markupsafe.escape (only the five characters it escapes)."""
-    return html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
-
-
-def _render_run(style: Style, text: str) -> str:
-    tag = _open_tag(style)
-    body = escape(text) if style.link else (linkify(text) if "://" in text else escape(text))
-    if tag:
-        return f"{tag}{body}{'</a>' if style.link else '</span>'}"
-    return str(body)
 
 
 class _Line:
@@ -522,9 +292,7 @@ class Terminal:
         # OSC 8 hyperlinks: ESC ] 8 ; params ; URL ST. Only http(s) survive; other OSC is dropped.
         if body.startswith("8;"):
             url = body[2:].partition(";")[2]
-            checked = check_url(url) if url else None
-            safe = checked if checked and checked.lower().startswith(("http://", "https://")) else None
-            self.style = self.style._replace(link=safe)
+            self.style = self.style._replace(link=check_url(url, schemes=WEB_SCHEMES, relative=False) if url else None)
 
     def _flush_line(self, force: bool = False) -> None:
         if force and self.line.length == 0:
@@ -697,8 +465,7 @@ def _style_from_json(raw: Any) -> Style:
     if not all(isinstance(flag, bool) for flag in flags):
         raise ValueError("a saved terminal style flag is not a boolean")
     if link is not None:
-        checked = check_url(link) if isinstance(link, str) else None
-        link = checked if checked and checked.lower().startswith(("http://", "https://")) else None
+        link = check_url(link, schemes=WEB_SCHEMES, relative=False) if isinstance(link, str) else None
     bold, dim, italic, underline, inverse, strike = flags
     return Style(_colour(fg), _colour(bg), bold, dim, italic, underline, inverse, strike, link)
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, formats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,8 +133,6 @@ def _read_json(source: str, max_bytes: int = MAX_INPUT_BYTES) -> Any:
 def _unsupported(data: Any) -> str | None:
     """Why auto-detection found no supported format in ``data`` (it falls back to media items),
     or None. Only the shape of the document is judged: bad items render as visible errors."""
-    from . import formats
-
     if formats.detect(data) != "media":
         return None
     if isinstance(data, list):
@@ -264,7 +262,6 @@ def _renderer(sanitizer: str, remote_media: str = "allow") -> Any:
 
 def render_file(task: RenderTask) -> Rendered:
     """Render one input file to its target; raise CliError naming the file. Runs in workers."""
-    from . import formats
     from .formats.localimages import FolderImages
 
     name = _display(task.source)
@@ -337,7 +334,7 @@ def _warn_items(source: str, done: Rendered) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", type=click.Path(), help="Output file (one input) or folder (several, or a folder input). Default: INPUT with .html; stdout for '-'.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["auto", "media", "backendai", "notebook", "jupyter", "unklearn", "widgets"]),
+@click.option("-f", "--format", "fmt", type=click.Choice(["auto", *formats.FORMATS]),
               default="auto", show_default=True, help="Input format; auto detects it per file.")
 @click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
 @click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")

@@ -8,11 +8,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .context import BadData
+
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<params>(?:;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.I)
 
 
-class DataError(ValueError):
-    """The data is not decodable media; the message is safe to show."""
+class DataError(BadData):
+    """The data is not decodable media; the message is safe to show.
+
+    A :class:`BadData`, so a handler lets it through and the item shows it as its error.
+    """
 
 
 @dataclass(frozen=True, slots=True)

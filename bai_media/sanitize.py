@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -24,6 +24,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
+
+from .mediatypes import WEB_RASTER
 
 Engine = Literal["nh3", "bleach"]
 ENGINES: tuple[Engine, ...] = ("nh3", "bleach")
@@ -78,8 +80,10 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+#: Where a link may lead when it must leave the page for the web (terminal links, output files).
+WEB_SCHEMES: frozenset[str] = frozenset({"http", "https"})
 #: ``data:`` is allowed only here, only for these image types (never SVG or HTML).
-DATA_IMAGE_TYPES: frozenset[str] = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+DATA_IMAGE_TYPES: frozenset[str] = frozenset(WEB_RASTER)
 _URL_ATTRS = frozenset({"href", "src", "cite", "poster", "action", "formaction", "background", "longdesc"})
 
 STYLE_PROPERTIES: frozenset[str] = frozenset(
@@ -106,6 +110,8 @@ _KEYWORD_VALUES: dict[str, frozenset[str]] = {
 }
 
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+#: Without ``//`` a browser resolves ``http:x`` against an http page: a relative URL in disguise.
+_NEEDS_SLASHES = frozenset({"http", "https"})
 _CLASS_TOKEN = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
@@ -122,10 +128,15 @@ def _strip_invisible(value: str) -> str:
     )
 
 
-def check_url(value: str, *, data_image: bool = False) -> str | None:
-    """Return the URL if its scheme is allowed (http, https, mailto, relative), else None.
+def check_url(
+    value: str, *, schemes: Collection[str] = URL_SCHEMES, relative: bool = True, data_image: bool = False
+) -> str | None:
+    """Return the URL if it may be used, else None: the one URL check of the project.
 
-    ``data_image`` additionally admits ``data:`` URIs of raster image types (for ``img src``).
+    A scheme must be in ``schemes``; a relative URL passes only with ``relative``; ``data_image``
+    additionally admits ``data:`` URIs of raster image types (for ``img src``). Without
+    ``relative``, the URL must be absolute as a browser reads it: the scheme spelled plainly,
+    and ``//`` after ``http:``/``https:`` (``http:x`` resolves against the page).
     """
     stripped = value.strip()
     probe = _strip_invisible(stripped).lower()
@@ -134,9 +145,11 @@ def check_url(value: str, *, data_image: bool = False) -> str | None:
         # No scheme: a relative URL. A colon before any path character still means the browser
         # may see a scheme we failed to parse; refuse rather than guess.
         head = re.split(r"[/?#]", probe, maxsplit=1)[0]
-        return None if ":" in head else stripped
+        return None if ":" in head or not relative else stripped
     scheme = match.group(1)
-    if scheme in URL_SCHEMES:
+    if not relative and not stripped.lower().startswith(scheme + ("://" if scheme in _NEEDS_SLASHES else ":")):
+        return None
+    if scheme in schemes:
         return stripped
     if scheme == "data" and data_image:
         mime = probe[5:].split(";", 1)[0].split(",", 1)[0]
@@ -206,7 +219,7 @@ def _resolved_image(value: str) -> str:
     resolve = _image_resolver.get()
     if resolve is None or value.strip().startswith("//") or check_url(value) is None:
         return value
-    if _SCHEME.match(_strip_invisible(value.strip()).lower()):
+    if check_url(value, relative=False, data_image=True) is not None:  # absolute: not a file
         return value
     # A refused image stays visible as a broken one (its alt text and the browser's icon), as
     # JupyterLab shows a missing file; the empty image data never loads anything.
@@ -225,8 +238,7 @@ def filter_attribute(tag: str, name: str, value: str) -> str | None:
         if tag in ("audio", "video", "source", "img") and name == "src":
             # A relative src would make the viewer's browser send an authenticated GET to the
             # host application; only absolute http(s) or inline image data.
-            checked = check_url(value, data_image=data_image)
-            return checked if checked and _SCHEME.match(_strip_invisible(checked).lower()) else None
+            return check_url(value, relative=False, data_image=data_image)
         return check_url(value, data_image=data_image)
     if name in ("id", "name"):
         token = anchor_token(value)
@@ -256,6 +268,9 @@ def _nh3_cleaner(mathml: bool = False) -> Callable[[str], str]:
         tags |= MATHML_TAGS
         clean_content.discard("math")
         attributes.update({tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS})
+    # Schemes and rel are nh3's own options. Its allowed_classes and filter_style_properties
+    # match exact names only; our class and style rules judge tokens and values, so they stay in
+    # filter_attribute (shared with bleach).
     cleaner = nh3.Cleaner(
         tags=tags,
         clean_content_tags=clean_content,

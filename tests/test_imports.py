@@ -114,6 +114,13 @@ def test_handlers_depend_on_the_contract_not_on_the_renderer() -> None:
             assert not {m for m in imported if any(m == f or m.startswith(f + ".") for f in forbidden)}, name
 
 
+def test_formats_name_media_types_without_importing_handlers() -> None:
+    for name, imported in GRAPH.items():
+        if name.startswith("bai_media.formats"):
+            assert not {m for m in imported if m.startswith("bai_media.handlers")}, name
+    assert "bai_media.mediatypes" in GRAPH["bai_media.formats.backendai"]
+
+
 def test_a_cycle_would_be_found() -> None:
     GRAPH["bai_media.context"].add("bai_media.renderer")
     try:

@@ -7,7 +7,19 @@ import re
 
 import pytest
 
-from bai_media.sanitize import BLEACH_MAX_CHARS, ID_PREFIX, MAX_FORMATTING, MAX_NESTING, Engine, bound_nesting, check_remote_media, check_url, clean_style, sanitize_html
+from bai_media.sanitize import (
+    BLEACH_MAX_CHARS,
+    ID_PREFIX,
+    MAX_FORMATTING,
+    MAX_NESTING,
+    WEB_SCHEMES,
+    Engine,
+    bound_nesting,
+    check_remote_media,
+    check_url,
+    clean_style,
+    sanitize_html,
+)
 
 from .attacks import HTML_ATTACKS
 from .html_checks import active_content
@@ -47,8 +59,9 @@ def test_links_get_rel_and_ids_are_prefixed(engine: str) -> None:
 def test_images_allow_http_and_raster_data_only(engine: str) -> None:
     ok = sanitize_html('<img src="https://example.org/a.png"><img src="data:image/png;base64,iVBORw0KGgo=">', engine)
     assert ok.count("<img src=") == 2
-    bad = sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4="><img src="/logout"><img src="x.png">', engine)
-    assert "src=" not in bad
+    bad = sanitize_html('<img src="data:image/svg+xml;base64,PHN2Zz4="><img src="/logout"><img src="x.png">'
+                        '<img src="http:logout"><video src="h&#8203;ttp://x/v.mp4"></video>', engine)
+    assert "src=" not in bad  # "http:logout" and a hidden character in the scheme are relative URLs too
 
 
 @pytest.mark.parametrize(
@@ -72,6 +85,33 @@ def test_images_allow_http_and_raster_data_only(engine: str) -> None:
 )
 def test_check_url(url: str, data_image: bool, expected: str | None) -> None:
     assert check_url(url, data_image=data_image) == expected
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("https://a.b/c", "https://a.b/c"),
+        ("  HTTP://a.b/c ", "HTTP://a.b/c"),
+        ("mailto:x@y.z", None),  # not in the schemes asked for
+        ("relative/path", None),
+        ("//evil.example/x", None),  # scheme-relative: the page's scheme, another host, still not asked for
+        ("http:relative", None),  # resolved against an http page
+        ("http:\\\\evil.example", None),
+        ("ht\ttp://a.b", None),
+        ("h\u200bttp://a.b", None),  # a browser does not drop U+200B: no scheme, a relative URL
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_check_url_for_absolute_web_links(url: str, expected: str | None) -> None:
+    """Terminal links and output files leave the page: absolute http(s) only, as a browser reads them."""
+    assert check_url(url, schemes=WEB_SCHEMES, relative=False) == expected
+
+
+def test_check_url_without_relative_urls_keeps_inline_images() -> None:
+    assert check_url("data:image/png;base64,AAAA", relative=False, data_image=True) == "data:image/png;base64,AAAA"
+    assert check_url("d\u200bata:image/png;base64,AAAA", relative=False, data_image=True) is None
+    assert check_url("img.png", relative=False, data_image=True) is None
+    assert check_url("mailto:x@y.z", relative=False) == "mailto:x@y.z"
 
 
 @pytest.mark.parametrize(

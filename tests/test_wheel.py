@@ -1,4 +1,4 @@
-"""The built wheel carries templates/ and static/ and renders when installed elsewhere."""
+"""The built wheel carries templates/, static/ and the built assets, and renders when installed elsewhere."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from bai_media.assets.installed import installed_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +21,7 @@ def test_wheel_installs_and_renders_outside_the_checkout(tmp_path: Path) -> None
     names = zipfile.ZipFile(wheel).namelist()
     assert "bai_media/templates/item.html" in names
     assert "bai_media/static/css/bai-media.css" in names
+    assert {"bai_media/assets/prebuilt/manifest.json", "bai_media/assets/prebuilt/js/main.min.js.gz"} <= set(names)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)
@@ -32,3 +35,15 @@ def test_wheel_installs_and_renders_outside_the_checkout(tmp_path: Path) -> None
     out = subprocess.run([sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True).stdout
     assert "&lt;wheel&gt;" in out and ".bai-media-item" in out
+    # Installed from the wheel, the assets are never built: the minifier is not even reachable.
+    asset_hash = installed_assets().hash
+    code = (
+        "import importlib; importlib.import_module('bai_media.assets.build')._minify = None;"
+        "from bai_media import asset_tags; from bai_media.contrib.common import local_asset, local_assets;"
+        "h, files, manifest = local_assets(); print(h);"
+        "print(asset_tags('https://cdn.example.org/bai/' + h));"
+        "print(local_asset(h, 'js/main.min.js.gz')[1]['Content-Encoding'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout
+    assert out.splitlines()[0] == asset_hash  # the same build the checkout makes from the same sources
+    assert out.count('integrity="sha384-') == 2 and out.splitlines()[-1] == "gzip"

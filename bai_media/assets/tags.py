@@ -12,19 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..sanitize import check_url
+from ..sanitize import WEB_SCHEMES, check_url
+from .installed import installed_assets
 
 log = logging.getLogger("bai_media")
-
-
-@lru_cache(maxsize=1)
-def _installed_manifest() -> dict[str, Any]:
-    """The manifest of the assets this installed copy builds (deterministic, so it matches a
-    deployed build of the same version)."""
-    from .build import compile_assets, content_hash, make_manifest, source_files
-
-    outputs = compile_assets()
-    return make_manifest(content_hash(outputs, source_files()), outputs)
 
 
 def manifest_for(root: str, assets_dir: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
@@ -34,7 +25,8 @@ def manifest_for(root: str, assets_dir: str | os.PathLike[str] | None = None) ->
     local = folder / asset_hash / "manifest.json"
     if local.is_file():
         return json.loads(local.read_text())  # type: ignore[no-any-return]
-    installed = _installed_manifest()
+    # Builds are deterministic, so this copy's own build matches a deployed build of its version.
+    installed = installed_assets().manifest
     return installed if installed["hash"] == asset_hash else None
 
 
@@ -47,7 +39,7 @@ def asset_tags(root: str, manifest: Mapping[str, Any] | None = None, *, render_e
     from ..renderer import default_renderer
 
     root = root.rstrip("/")
-    if check_url(root or "/") is None:
+    if check_url(root or "/", schemes=WEB_SCHEMES) is None:
         raise ValueError(f"asset root {root!r} is not an http(s) URL or a path")
     manifest = manifest if manifest is not None else manifest_for(root)
     if manifest is None:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .. import formats
 from ..assets.contenttypes import content_type
+from ..assets.installed import installed_assets
 from ..renderer import Renderer
 from ..store import from_url
 
@@ -29,18 +30,10 @@ def renderer_for(sanitizer: str, remote_media: str = "allow", store_url: str | N
     return Renderer(sanitizer=sanitizer, remote_media=remote_media, cache=cache)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
 def local_assets() -> tuple[str, dict[str, bytes], dict[str, Any]]:
-    """(hash, files, manifest) of the installed assets, built once in memory."""
-    import gzip
-
-    from ..assets.build import compile_assets, content_hash, make_manifest, source_files
-
-    outputs = compile_assets()
-    asset_hash = content_hash(outputs, source_files())
-    files = dict(outputs)
-    files.update({f"{name}.gz": gzip.compress(data, mtime=0) for name, data in outputs.items()})
-    return asset_hash, files, make_manifest(asset_hash, outputs)
+    """(hash, files, manifest) of the installed assets: shipped in a wheel, else built once."""
+    assets = installed_assets()
+    return assets.hash, assets.files, assets.manifest
 
 
 def local_asset(asset_hash: str, path: str) -> tuple[bytes, dict[str, str]] | None:

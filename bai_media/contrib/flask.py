@@ -5,6 +5,9 @@ Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed asse
 ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"), ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB),
 ``BAI_MEDIA_STATE_STORE`` ("memory://"; or "redis://host:port/db" to continue runs across worker
 processes and machines), ``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs Flask sessions (``SECRET_KEY``).
+``BaiMedia(app, renderer=Renderer(...))`` (or ``init_app(app, renderer=...)``) gives the helpers,
+the filter and the render endpoint a configured renderer (custom handlers, limits, templates);
+without one they share a default renderer for ``BAI_MEDIA_SANITIZER`` and ``BAI_MEDIA_REMOTE_MEDIA``.
 
 Templates get ``bai_media_assets()``, ``bai_media(media, result_id)`` and the filter
 ``value|bai_media(result_id, format="auto")``; all return ``Markup``.
@@ -20,6 +23,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request, sessi
 from markupsafe import Markup
 
 from ..assets.tags import asset_tags
+from ..renderer import Renderer
 from ..store import DEFAULT_TTL, from_url
 from .common import local_asset, local_assets, render_value, renderer_for, same_origin
 from .runs import MAX_BODY, SCOPE_KEY, Answer, RunService, parse_payload, read_body
@@ -28,13 +32,18 @@ blueprint = Blueprint("bai_media", __name__)
 
 
 class BaiMedia:
-    """The extension object; it keeps no app, so one instance can serve several apps."""
+    """The extension object; it keeps no app, so one instance can serve several apps.
 
-    def __init__(self, app: Flask | None = None) -> None:
+    ``renderer`` is used by every app this instance is initialised on, unless ``init_app`` is
+    given its own.
+    """
+
+    def __init__(self, app: Flask | None = None, *, renderer: Renderer | None = None) -> None:
+        self.renderer = renderer
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask) -> None:
+    def init_app(self, app: Flask, *, renderer: Renderer | None = None) -> None:
         app.config.setdefault("BACKENDAI_ASSET_ROOT", None)
         app.config.setdefault("BAI_MEDIA_SANITIZER", "nh3")
         app.config.setdefault("BAI_MEDIA_REMOTE_MEDIA", "allow")
@@ -44,14 +53,23 @@ class BaiMedia:
         app.config.setdefault("BAI_MEDIA_STATE_STORE", "memory://")
         app.config.setdefault("BAI_MEDIA_STATE_TTL", DEFAULT_TTL)
         app.extensions["bai_media"] = self
+        app.extensions[_RENDERER] = renderer if renderer is not None else self.renderer
         app.add_template_global(bai_media_assets)
         app.add_template_global(bai_media)
         app.add_template_filter(bai_media_filter, "bai_media")
         app.register_blueprint(blueprint, url_prefix=app.config["BAI_MEDIA_URL_PREFIX"])
 
 
-def _renderer() -> Any:
-    return renderer_for(current_app.config["BAI_MEDIA_SANITIZER"], current_app.config["BAI_MEDIA_REMOTE_MEDIA"])
+_RENDERER = "bai_media.renderer"
+
+
+def _renderer() -> Renderer:
+    """This app's renderer: the one given to the extension, else the shared default for its config."""
+    injected: Renderer | None = current_app.extensions.get(_RENDERER)
+    if injected is not None:
+        return injected
+    config = current_app.config
+    return renderer_for(config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_REMOTE_MEDIA"], config["BAI_MEDIA_STATE_STORE"])
 
 
 _services_lock = threading.Lock()
@@ -61,13 +79,12 @@ def _service() -> RunService:
     """This app's run service, made on first use (so config set after init_app counts)."""
     services: dict[Any, RunService] = current_app.extensions.setdefault("bai_media_services", {})
     config = current_app.config
-    key = (config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_REMOTE_MEDIA"], config["BAI_MEDIA_STATE_STORE"],
-           config["BAI_MEDIA_STATE_TTL"])
+    renderer = _renderer()
+    key = (id(renderer), config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
     with _services_lock:  # one service per app and config: two memory stores would split runs
         if key not in services:
             store = config["BAI_MEDIA_STATE_STORE"]
-            services[key] = RunService(renderer_for(config["BAI_MEDIA_SANITIZER"], config["BAI_MEDIA_REMOTE_MEDIA"], store),
-                                       from_url(store),
+            services[key] = RunService(renderer, from_url(store),
                                        float(config["BAI_MEDIA_STATE_TTL"]))
         return services[key]
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..handlers.session import COMPLETION, FILES, LOG, status_item
-from ..items import invalid
-from ..items import MediaItem
+from ..items import MediaItem, invalid
+from ..mediatypes import COMPLETION, FILES, LOG
 from ..renderer import Renderer
-from .session import RunSession
+from .registry import Format, FormatRegistry, sample
+from .session import RunSession, status_item
 
 CONSOLE_TYPES = {"stdout": "stdout", "stderr": "stderr", "html": "text/html", "log": LOG, "completion": COMPLETION}
 V1_KEYS = ("stdout", "stderr", "media", "html")
@@ -99,3 +99,16 @@ def render(obj: Any, run_id: str, renderer: Renderer | None = None) -> BackendAI
     for result in obj if isinstance(obj, list) else [obj]:
         session.feed(result)
     return session
+
+
+def detect(obj: Any) -> bool:
+    first = sample(obj)
+    if not isinstance(first, Mapping):
+        return False
+    result = first.get("result")
+    inner: Mapping[str, Any] = result if isinstance(result, Mapping) else first
+    return "console" in inner or "runId" in inner or any(key in inner for key in V1_KEYS) or "status" in inner
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("backendai", detect, render, BackendAISession))

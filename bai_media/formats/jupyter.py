@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -20,11 +22,11 @@ from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..handlers.errors import ERROR_TYPE
-from ..handlers.jupyter_widgets import WIDGET_STATE, WIDGET_VIEW
 from ..items import MediaItem, invalid
+from ..mediatypes import ERROR, WEB_RASTER, WIDGET_STATE, WIDGET_VIEW
 from ..registry import Registry
 from ..renderer import Renderer, default_renderer
+from .registry import Format, FormatRegistry, sample
 
 _TEXT_JOINED = re.compile(r"^(text/|image/svg|application/(javascript|x-latex))")
 _ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
@@ -53,6 +55,24 @@ def bundle_item(bundle: Mapping[str, Any], metadata: Mapping[str, Any], registry
     entry = registry.lookup(nxt.lower()) if nxt is not None else None
     fallback = bundle_item(rest, metadata, registry, depth + 1) if entry is not None and entry.safe else None
     return MediaItem(mime.lower(), data, metadata, fallback)
+
+
+_given_state: ContextVar[Mapping[str, Any] | None] = ContextVar("bai_media_widget_state", default=None)
+
+
+@contextmanager
+def given_widget_state(state: Mapping[str, Any] | None) -> Iterator[None]:
+    """Within the block, Jupyter outputs and notebooks draw widgets from ``state`` (saved ipywidgets
+    state given by the caller) instead of a notebook's own; the format registry's renderers all
+    take the same three arguments, so a format-specific option travels this way."""
+    if state is None:
+        yield
+        return
+    token = _given_state.set(state)
+    try:
+        yield
+    finally:
+        _given_state.reset(token)
 
 
 def saved_widget_state(nb: Any) -> Mapping[str, Any] | None:
@@ -101,8 +121,8 @@ def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any]
             metadata = {**metadata, WIDGET_STATE: widget_state}
         return bundle_item(bundle, metadata, registry)
     if kind == "error":
-        return MediaItem(ERROR_TYPE, {"ename": output.get("ename"), "evalue": output.get("evalue"),
-                                      "traceback": output.get("traceback") or []})
+        return MediaItem(ERROR, {"ename": output.get("ename"), "evalue": output.get("evalue"),
+                                 "traceback": output.get("traceback") or []})
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
 
@@ -150,6 +170,22 @@ def output_items(outputs: Any, registry: Registry, widget_state: Mapping[str, An
     if not isinstance(outputs, list):
         return [invalid(f"outputs is a {type(outputs).__name__}, expected a list")] if outputs else []
     return [output_item(output, registry, widget_state) for output in merge_streams(outputs)]
+
+
+def is_notebook(obj: Any) -> bool:
+    return isinstance(obj, Mapping) and ("cells" in obj or "nbformat" in obj)
+
+
+def is_outputs(obj: Any) -> bool:
+    first = sample(obj)
+    return isinstance(first, Mapping) and "output_type" in first
+
+
+def render_outputs(outputs: Any, name: str, renderer: Renderer) -> Markup:
+    """nbformat outputs (a list, or one output) as one result; widgets from :func:`given_widget_state`."""
+    given = _given_state.get()
+    prepared = prepare_widgets(given, renderer.registry) if given is not None else None
+    return renderer.handle_all(output_items(outputs if isinstance(outputs, list) else [outputs], renderer.registry, prepared), name)
 
 
 def label_figures(items: list[Any], cell: int) -> list[Any]:
@@ -230,7 +266,7 @@ def _with_attachments(source: str, cell: Mapping[str, Any]) -> str:
     def replace(match: re.Match[str]) -> str:
         bundle = attachments.get(match.group(1))
         if isinstance(bundle, Mapping):
-            for mime in ("image/png", "image/jpeg", "image/gif", "image/webp"):
+            for mime in WEB_RASTER:
                 data = join_text(bundle.get(mime))
                 if isinstance(data, str):
                     return f"data:{mime};base64,{''.join(data.split())}"
@@ -243,11 +279,14 @@ def render_notebook(nb: Any, name: str, renderer: Renderer | None = None,
                     widget_state: Mapping[str, Any] | None = None) -> Markup:
     """A whole notebook: markdown cells, highlighted code with prompts, and every output.
 
-    Widgets are drawn from ``widget_state`` if given, else from the state the notebook saved.
-    Kept in the renderer's cache as a whole, as nbviewer keeps pages: a notebook depends on
-    nothing but its content and that widget state (its cells' items are cached one by one as well).
+    Widgets are drawn from ``widget_state`` (or :func:`given_widget_state`) if given, else from the
+    state the notebook saved. Kept in the renderer's cache as a whole, as nbviewer keeps pages: a
+    notebook depends on nothing but its content and that widget state (its cells' items are cached
+    one by one as well).
     """
     renderer = renderer or default_renderer()
+    if widget_state is None:
+        widget_state = _given_state.get()  # part of the cache key below
     if renderer.cache is not None and isinstance(nb, Mapping):
         try:
             content = json.dumps([nb, widget_state], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -264,6 +303,8 @@ def _render_notebook(nb: Any, name: str, renderer: Renderer, widget_state: Mappi
         why = f"nbformat {version} is not supported (convert it to 4 with nbformat)" if version else "not a notebook: no cell list"
         return renderer.error_fragment(why)
     language = _language(nb)
+    if widget_state is None:
+        widget_state = _given_state.get()
     saved = widget_state if widget_state is not None else saved_widget_state(nb)
     prepared = prepare_widgets(saved, renderer.registry) if saved is not None else None
     cells: list[Cell] = []
@@ -292,3 +333,8 @@ def _render_notebook(nb: Any, name: str, renderer: Renderer, widget_state: Mappi
         else:
             cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} has unknown type {str(kind)[:40]!r}"), None, ""))
     return Markup(renderer.env.get_template("notebook.html").render(cells=cells, name=name))
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("notebook", is_notebook, render_notebook))
+    formats.register(Format("jupyter", is_outputs, render_outputs))

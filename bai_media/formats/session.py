@@ -8,9 +8,15 @@ from typing import Any, Self
 from markupsafe import Markup
 
 from ..items import MediaItem
+from ..mediatypes import STATUS
 from ..renderer import Renderer, default_renderer
 from ..result import MediaResult
 from ..state import StateError
+
+
+def status_item(status: str, exit_code: Any = None, **extra: Any) -> MediaItem:
+    """The run's status line (rendered by the status handler, replaced on every change)."""
+    return MediaItem(STATUS, {"status": status, "exitCode": exit_code, **extra})
 
 
 class RunSession:

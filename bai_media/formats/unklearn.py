@@ -12,12 +12,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..items import invalid
-from ..handlers.session import status_item
-from ..items import MediaItem
+from ..items import MediaItem, invalid
 from ..renderer import Renderer, default_renderer
 from ..state import StateError
-from .session import RunSession
+from .registry import Format, FormatRegistry, sample
+from .session import RunSession, status_item
 
 
 def _lines(value: Any) -> str | None:
@@ -94,3 +93,16 @@ def render(events: Any, name: str, renderer: Renderer | None = None) -> Unklearn
     for event in events if isinstance(events, list) else [events]:
         session.feed(event)
     return session
+
+
+def detect(obj: Any) -> bool:
+    first = sample(obj)
+    if not isinstance(first, Mapping):
+        return False
+    return first.get("event") in ("cell_result", "cell_run_start", "cell_run_end") or "cellId" in first or (
+        "id" in first and ("output" in first or "error" in first)
+    )
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("unklearn", detect, render, UnklearnSession))

@@ -16,12 +16,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..items import invalid
-from ..handlers.session import status_item
-from ..items import MediaItem
+from ..items import MediaItem, invalid
 from ..renderer import Renderer, default_renderer
 from ..state import StateError
-from .session import RunSession
+from .registry import Format, FormatRegistry, sample
+from .session import RunSession, status_item
 
 LIFECYCLE = {"started": "started", "finished": "finished", "errored": "errored"}
 
@@ -174,3 +173,12 @@ def render(frames: Any, name: str, renderer: Renderer | None = None) -> WidgetsS
     for frame in frames if isinstance(frames, list) else [frames]:
         session.feed(frame)
     return session
+
+
+def detect(obj: Any) -> bool:
+    first = sample(obj)
+    return isinstance(first, Mapping) and "executor" in first and "message" in first
+
+
+def register(formats: FormatRegistry) -> None:
+    formats.register(Format("widgets", detect, render, WidgetsSession))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-
 from ..ansi import Terminal
-from ..items import MediaItem
-from ..registry import Registry
 from ..context import BadData, Context, Output
-
-ERROR_TYPE = "application/vnd.jupyter.error"
+from ..items import MediaItem
+from ..mediatypes import ERROR
+from ..registry import Registry
 
 
 def render_error(item: MediaItem, ctx: Context[None]) -> Output:
@@ -30,4 +28,4 @@ def render_error(item: MediaItem, ctx: Context[None]) -> Output:
 
 
 def register(registry: Registry) -> None:
-    registry.register(ERROR_TYPE, render_error, rank=5)
+    registry.register(ERROR, render_error, rank=5)

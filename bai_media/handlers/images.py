@@ -8,13 +8,12 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from ..datauri import DataError, decode, to_data_uri
-from ..items import MediaItem
-from ..registry import Registry
 from ..context import BadData, Context, Output
+from ..datauri import decode, to_data_uri
+from ..items import MediaItem
+from ..mediatypes import RASTER
+from ..registry import Registry
 
-#: Declared type -> Pillow format name. BMP is converted to PNG (smaller, universally shown).
-FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP", "image/bmp": "BMP"}
 MAX_DIMENSION = 20_000
 
 
@@ -41,11 +40,8 @@ def alt_text(item: MediaItem, default: str) -> str:
 
 
 def render_image(item: MediaItem, ctx: Context[None]) -> Output:
-    expected = FORMATS[item.type]
-    try:
-        decoded = decode(item.data, ctx.limits.image_bytes)
-    except DataError as exc:
-        raise BadData(str(exc)) from exc
+    expected = RASTER[item.type]  # BMP is converted to PNG (smaller, universally shown)
+    decoded = decode(item.data, ctx.limits.image_bytes)
     if decoded.mime is not None and decoded.mime != item.type and not (decoded.mime == "image/jpg" and expected == "JPEG"):
         raise BadData(f"the data URI says {decoded.mime[:60]}, the item says {item.type}")
     try:
@@ -82,4 +78,4 @@ def render_image(item: MediaItem, ctx: Context[None]) -> Output:
 
 
 def register(registry: Registry) -> None:
-    registry.register_many(FORMATS, render_image, rank=60)
+    registry.register_many(RASTER, render_image, rank=60)

@@ -20,11 +20,10 @@ from markupsafe import Markup
 
 from ..context import Context, Output
 from ..items import MediaItem
+from ..mediatypes import WIDGET_STATE, WIDGET_VIEW
 from ..registry import Registry
 from .fallback import substitute
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 REF = "IPY_MODEL_"
 STYLES = {"primary", "success", "info", "warning", "danger"}
 IMAGE_FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "gif": "image/gif",

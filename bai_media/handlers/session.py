@@ -11,15 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..items import MediaItem
-from ..registry import Registry
 from ..context import BadData, Context, Output
-from ..sanitize import check_url
-
-STATUS = "application/vnd.bai-media.status+json"
-LOG = "application/vnd.bai-media.log+json"
-FILES = "application/vnd.bai-media.files+json"
-COMPLETION = "application/vnd.bai-media.completion+json"
+from ..items import MediaItem
+from ..mediatypes import COMPLETION, FILES, LOG, STATUS
+from ..registry import Registry
+from ..sanitize import WEB_SCHEMES, check_url
 
 LEVELS = {"debug", "info", "warning", "error", "fatal"}
 #: Status -> (CSS modifier, words shown).
@@ -81,9 +77,8 @@ def render_files(item: MediaItem, ctx: Context[None]) -> Markup:
             continue
         name = str(entry.get("name") or "file")[:300]
         url = entry.get("url")
-        safe = check_url(url) if isinstance(url, str) else None
         # Only absolute http(s) links: a relative URL would resolve against the host application.
-        files.append((name, safe if safe and safe.lower().startswith(("http://", "https://")) else None))
+        files.append((name, check_url(url, schemes=WEB_SCHEMES, relative=False) if isinstance(url, str) else None))
     return ctx.render("handlers/files.html", files=files)
 
 
@@ -98,7 +93,3 @@ def register(registry: Registry) -> None:
     registry.register(LOG, render_log, rank=5)
     registry.register(FILES, render_files, rank=5)
     registry.register(COMPLETION, render_completion, rank=5)
-
-
-def status_item(status: str, exit_code: Any = None, **extra: Any) -> MediaItem:
-    return MediaItem(STATUS, {"status": status, "exitCode": exit_code, **extra})

@@ -13,16 +13,28 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from markupsafe import Markup
 
-from ..datauri import DataError, decode, to_data_uri
+from ..context import BadData, Context
+from ..datauri import decode, to_data_uri
 from ..items import MediaItem
 from ..registry import Registry
-from ..context import BadData, Context
 from .images import alt_text, dimension, metadata_value
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+#: Prefixes we write, passed explicitly: ``ET.register_namespace`` would change the output of
+#: every ElementTree user in the host process. After SVG's own two, ElementTree's defaults, so
+#: the rest reads as before; other namespaces get ``ns0``, ``ns1``... as ElementTree numbers them.
+PREFIXES = {
+    SVG_NS: "",
+    XLINK_NS: "xlink",
+    "http://www.w3.org/XML/1998/namespace": "xml",
+    "http://www.w3.org/1999/xhtml": "html",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://schemas.xmlsoap.org/wsdl/": "wsdl",
+    "http://www.w3.org/2001/XMLSchema": "xs",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi",
+    "http://purl.org/dc/elements/1.1/": "dc",
+}
 
 _DROP_ELEMENTS = {"script", "foreignObject", "iframe", "handler", "listener"}
 _HREF = {"href", f"{{{XLINK_NS}}}href"}
@@ -72,6 +84,37 @@ def clean_svg(text: str) -> bytes:
                 if _local(name).lower().startswith("on") or (name in _HREF and not _SAFE_HREF.match(value.strip())):
                     del parent.attrib[name]
         stack.extend((child, depth + 1) for child in kept)
+    return serialize(root)
+
+
+def serialize(root: ET.Element) -> bytes:
+    """The tree as XML with the prefixes of :data:`PREFIXES`, declared on the root element.
+
+    Names are rewritten to their prefixed form first, so ElementTree's own (process-wide)
+    namespace registry is never consulted.
+    """
+    declared: dict[str, str] = {}
+
+    def prefixed(name: str) -> str:
+        if name[:1] != "{":
+            return name
+        uri, local = name[1:].rsplit("}", 1)
+        prefix = declared.get(uri)
+        if prefix is None:
+            prefix = PREFIXES.get(uri, f"ns{len(declared)}")
+            if prefix != "xml":  # predeclared by XML itself
+                declared[uri] = prefix
+        return f"{prefix}:{local}" if prefix else local
+
+    for element in root.iter():
+        element.tag = prefixed(element.tag)
+        attrib = {prefixed(name): value for name, value in element.attrib.items()}
+        element.attrib.clear()
+        element.attrib.update(attrib)
+    xmlns = {f"xmlns:{prefix}" if prefix else "xmlns": uri for uri, prefix in sorted(declared.items(), key=lambda x: x[1])}
+    attrib = {**xmlns, **root.attrib}
+    root.attrib.clear()
+    root.attrib.update(attrib)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -79,10 +122,7 @@ def svg_text(item: MediaItem, ctx: Context[None]) -> str:
     data = item.data
     if isinstance(data, str) and data.lstrip()[:5] == "data:":
         if data[:40].lower().partition(",")[0].endswith(";base64"):
-            try:
-                return decode(data, ctx.limits.svg_bytes).payload.decode("utf-8", "replace")
-            except DataError as exc:
-                raise BadData(str(exc)) from exc
+            return decode(data, ctx.limits.svg_bytes).payload.decode("utf-8", "replace")
         from urllib.parse import unquote
 
         return unquote(data.partition(",")[2])

@@ -63,7 +63,8 @@ def test_deploy_sets_headers_and_a_second_deploy_uploads_nothing(seaweed: Seawee
     files = sorted(p for p in built.rglob("*") if p.is_file())
     assert f"uploaded {len(files)}, already there 0" in err
     client = seaweed.client()
-    expected = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json"}
+    expected = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json",
+                ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8"}
     for path in files:
         key = f"static/bai/{built.name}/{path.relative_to(built).as_posix()}"
         head = client.head_object(Bucket=bucket, Key=key)

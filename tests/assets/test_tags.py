@@ -28,7 +28,7 @@ def test_unknown_root_still_gets_tags_without_integrity() -> None:
     assert "integrity" not in tags and 'data-render-endpoint="/api/render?x=1&amp;y=2"' in tags
 
 
-@pytest.mark.parametrize("root", ["javascript:alert(1)", "data:text/html,x", " JaVaScRiPt:x"])
+@pytest.mark.parametrize("root", ["javascript:alert(1)", "data:text/html,x", " JaVaScRiPt:x", "mailto:a@b.c"])
 def test_script_roots_are_refused(root: str) -> None:
     with pytest.raises(ValueError):
         asset_tags(root)

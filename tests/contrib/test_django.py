@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django
+import pytest
 from django.conf import settings
 
 if not settings.configured:
@@ -21,6 +22,7 @@ if not settings.configured:
     django.setup()
 
 from django.core import checks  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -28,9 +30,11 @@ from django.urls import include, path  # noqa: E402
 from django.views.decorators.csrf import ensure_csrf_cookie  # noqa: E402
 
 from bai_media.contrib.common import local_assets  # noqa: E402
+from bai_media.contrib.django.settings import renderer  # noqa: E402
 
 from ..attacks import HTML_ATTACKS  # noqa: E402
 from ..html_checks import active_content  # noqa: E402
+from .shout import SHOUT  # noqa: E402
 
 TEMPLATE = """{% load bai_media %}<head>{% bai_media_assets %}</head><body>{{ note }}
 {% bai_media items "r" %}
@@ -133,6 +137,25 @@ def test_body_limit_is_bai_medias_not_djangos() -> None:
         assert refused.status_code == 413 and refused["Content-Type"].startswith("text/plain")
     nested = Client().post("/bai-media/render", "[" * 100_000 + "]" * 100_000, content_type="application/json")
     assert nested.status_code == 400
+SHOUT_TEMPLATE = '{% load bai_media %}{% bai_media items "a" %}|{{ items|bai_media:"b" }}'
+
+
+@pytest.mark.parametrize("setting", ["tests.contrib.shout.shouting_renderer", "tests.contrib.shout.SHOUTING"])
+def test_configured_renderer_reaches_tag_filter_and_endpoint(setting: str) -> None:
+    items = [[SHOUT, "hi"]]
+    with override_settings(BAI_MEDIA_RENDERER=setting):
+        html = engines["django"].from_string(SHOUT_TEMPLATE).render({"items": items})
+        assert html.count("<strong class=shout>HI</strong>") == 2
+        answer = Client().post("/bai-media/render", {"media": [[SHOUT, "live"]], "result_id": "r"}, content_type="application/json")
+        assert answer.status_code == 200 and "<strong class=shout>LIVE</strong>" in answer.content.decode()
+        assert renderer() is renderer()  # a factory is called once
+    assert "class=shout" not in engines["django"].from_string(SHOUT_TEMPLATE).render({"items": items})
+
+
+def test_a_wrong_renderer_setting_is_a_configuration_error() -> None:
+    for setting in ("tests.contrib.shout.nothing_here", "tests.contrib.shout.SHOUT"):
+        with override_settings(BAI_MEDIA_RENDERER=setting), pytest.raises(ImproperlyConfigured, match="BAI_MEDIA_RENDERER"):
+            renderer()
 
 
 def test_nested_json_body_is_a_400_not_a_500() -> None:
@@ -142,3 +165,15 @@ def test_nested_json_body_is_a_400_not_a_500() -> None:
         assert response.status_code == 400
     small = client.post("/bai-media/render", '{"media": [["stdout", "\\u001b[100000000Gx"]]}', content_type="application/json")
     assert small.status_code == 200 and len(small.content) < 5000
+
+
+def test_remote_media_setting_builds_the_default_renderer_a_configured_one_keeps_its_own() -> None:
+    items = [["text/html", "<img src='https://attacker.example/p.png'>"]]
+    page = '{% load bai_media %}{% bai_media items "a" %}'
+    with override_settings(BAI_MEDIA_REMOTE_MEDIA="block"):
+        html = engines["django"].from_string(page).render({"items": items})
+        assert "bai-media-remote-link" in html and 'src="https://attacker' not in html
+        answer = Client().post("/bai-media/render", {"media": items, "result_id": "r"}, content_type="application/json")
+        assert answer.status_code == 200 and "bai-media-remote-link" in answer.content.decode()
+        with override_settings(BAI_MEDIA_RENDERER="tests.contrib.shout.SHOUTING"):  # allows remote media
+            assert 'src="https://attacker.example/p.png"' in engines["django"].from_string(page).render({"items": items})

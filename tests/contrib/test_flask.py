@@ -7,11 +7,13 @@ import io
 import pytest
 from flask import Flask, render_template_string
 
+from bai_media import Renderer
 from bai_media.contrib.common import local_assets
-from bai_media.contrib.flask import BaiMedia
+from bai_media.contrib.flask import BaiMedia, _renderer
 
 from ..attacks import HTML_ATTACKS
 from ..html_checks import active_content
+from .shout import shouting_renderer
 
 PAGE = """<!doctype html><head>{{ bai_media_assets() }}</head><body>
 {{ note }}
@@ -110,6 +112,39 @@ def test_without_a_secret_key_nothing_is_continued(app: Flask) -> None:
     client = app.test_client()
     assert client.post("/bai-media/render", json={"media": [], "result_id": "r"}).status_code == 200
     assert client.post("/bai-media/render", json={"media": [], "result_id": "r", "continue": True}).status_code == 400
+SHOUT_PAGE = '{{ bai_media([["application/x-shout", "hi"]], "a") }}|{{ [["application/x-shout", "<yo>"]]|bai_media("b") }}'
+
+
+@pytest.mark.parametrize("where", ["constructor", "init_app"])
+def test_injected_renderer_reaches_helpers_filter_and_endpoint(where: str) -> None:
+    app = Flask(__name__)
+    renderer = shouting_renderer()
+    if where == "constructor":
+        BaiMedia(app, renderer=renderer)
+    else:
+        BaiMedia().init_app(app, renderer=renderer)
+    app.add_url_rule("/page", "page", lambda: render_template_string(SHOUT_PAGE))
+    client = app.test_client()
+    html = client.get("/page").get_data(as_text=True)
+    assert '<strong class=shout>HI</strong>' in html and '<strong class=shout>&lt;YO&gt;</strong>' in html
+    answer = client.post("/bai-media/render", json={"media": [["application/x-shout", "live"]], "result_id": "r"})
+    assert answer.status_code == 200 and "<strong class=shout>LIVE</strong>" in answer.get_data(as_text=True)
+    plain = Flask("plain")
+    BaiMedia(plain)  # other apps keep the default renderer, which does not know the type
+    plain.add_url_rule("/page", "page", lambda: render_template_string(SHOUT_PAGE))
+    assert "class=shout" not in plain.test_client().get("/page").get_data(as_text=True)
+
+
+def test_init_app_renderer_is_per_app() -> None:
+    ext = BaiMedia(renderer=shouting_renderer())
+    default_app, own_app = Flask("a"), Flask("b")
+    ext.init_app(default_app)
+    own = Renderer()
+    ext.init_app(own_app, renderer=own)
+    with default_app.app_context():
+        assert _renderer() is ext.renderer
+    with own_app.app_context():
+        assert _renderer() is own
 
 
 def test_nested_json_body_is_a_400_not_a_500(app: Flask) -> None:
@@ -129,3 +164,16 @@ def test_remote_media_policy_from_config(app: Flask) -> None:
     body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
     html = app.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
     assert 'src="https://attacker' not in html and "bai-media-remote-link" in html
+
+
+def test_remote_media_config_builds_the_default_renderer_an_injected_one_keeps_its_own() -> None:
+    body = {"media": [["text/html", "<img src='https://attacker.example/p.png'>"]]}
+    blocked, injected = Flask("blocked"), Flask("injected")
+    blocked.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"
+    BaiMedia(blocked)
+    injected.config["BAI_MEDIA_REMOTE_MEDIA"] = "block"  # the injected renderer's own policy wins
+    BaiMedia(injected, renderer=Renderer(remote_media="https://proxy.test/p?u={url}"))
+    html = blocked.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert "bai-media-remote-link" in html and 'src="https://attacker' not in html
+    html = injected.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
+    assert 'src="https://proxy.test/p?u=https%3A%2F%2Fattacker.example%2Fp.png"' in html

@@ -76,6 +76,14 @@ def test_a_resolver_may_map_to_absolute_urls_but_not_to_other_schemes() -> None:
     assert 'src="https://files.example/nb/a.png"' in html and "javascript" not in html and "/host/c.png" not in html
 
 
+def test_relative_urls_in_disguise_go_to_the_resolver() -> None:
+    """``http:a.png`` and a hidden character in the scheme are relative to a browser: the resolver decides."""
+    asked: list[str] = []
+    html = str(handle_all([("text/html", "<img src='http:a.png' alt=a><img src='h\u200bttp://x/b.png' alt=b>")], "d",
+                          resolve=lambda url: asked.append(url) or None))
+    assert asked == ["http:a.png", "h\u200bttp://x/b.png"] and html.count('src="data:image/png;base64,"') == 2
+
+
 @pytest.mark.browser
 def test_a_refused_image_shows_as_broken_with_its_alt_text(folder: Path, load_page) -> None:  # type: ignore[no-untyped-def]
     from bai_media.renderer import default_renderer

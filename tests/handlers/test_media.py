@@ -18,3 +18,4 @@ def test_audio_from_data_uri_and_base64() -> None:
 def test_types_and_payloads_are_validated() -> None:
     html = handle_all([("audio/x-evil", WAV), ("audio/ogg", "data:text/html;base64," + WAV), ("audio/ogg", "???")], "a")
     assert html.count("bai-media-error") == 3 and "<audio" not in html
+    assert "the data is not valid base64" in html  # the decoder's own words, shown for the item

@@ -6,6 +6,8 @@ app's own URLs, include ``bai_media.contrib.django.urls``), ``BAI_MEDIA_SANITIZE
 ``BAI_MEDIA_MAX_BODY`` (10 MB, for the render endpoint, above DATA_UPLOAD_MAX_MEMORY_SIZE),
 ``BAI_MEDIA_STATE_STORE`` ("memory://", "redis://host:port/db" or "django-cache://alias") and
 ``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs SessionMiddleware.
+``BAI_MEDIA_RENDERER`` (a dotted path to a ``Renderer`` or a factory returning one; used by the
+tags, the filter and the render endpoint instead of the default renderer for the two settings above).
 Templates: ``{% load bai_media %}``, ``{% bai_media_assets %}``, ``{% bai_media media "id" %}``
 and the filter ``{{ value|bai_media:"id" }}``; all return ``Markup`` (safe in Django and Jinja2).
 """

@@ -7,7 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from ...assets.tags import asset_tags
 from ...renderer import Renderer
@@ -17,7 +19,13 @@ from ..runs import MAX_BODY, RunService
 
 
 def renderer() -> Renderer:
-    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"))
+    """``BAI_MEDIA_RENDERER`` if set, else the shared default renderer for ``BAI_MEDIA_SANITIZER``
+    and ``BAI_MEDIA_REMOTE_MEDIA``."""
+    path = getattr(settings, "BAI_MEDIA_RENDERER", None)
+    if path:
+        return _configured(str(path))
+    return renderer_for(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"),
+                        getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"))
 
 
 def max_body() -> int:
@@ -26,21 +34,34 @@ def max_body() -> int:
 
 def service() -> RunService:
     """The run service for ``BAI_MEDIA_STATE_STORE`` (``django-cache://alias`` uses a Django cache)."""
-    return _service(getattr(settings, "BAI_MEDIA_SANITIZER", "nh3"), getattr(settings, "BAI_MEDIA_REMOTE_MEDIA", "allow"),
-                    getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"), float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
+    return _service(renderer(), getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"),
+                    float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
 
 
 _services_lock = threading.Lock()
 
 
-def _service(sanitizer: str, remote_media: str, store_url: str, ttl: float) -> RunService:
+def _service(used: Renderer, store_url: str, ttl: float) -> RunService:
     with _services_lock:  # one service per configuration: two memory stores would split runs
-        return _make_service(sanitizer, remote_media, store_url, ttl)
+        return _make_service(used, store_url, ttl)
 
 
 @lru_cache(maxsize=8)
-def _make_service(sanitizer: str, remote_media: str, store_url: str, ttl: float) -> RunService:
-    return RunService(renderer_for(sanitizer, remote_media, store_url), from_url(store_url), ttl)
+def _make_service(used: Renderer, store_url: str, ttl: float) -> RunService:
+    return RunService(used, from_url(store_url), ttl)
+
+
+@lru_cache(maxsize=8)
+def _configured(path: str) -> Renderer:
+    """The renderer at a dotted path, or the one its factory returns (called once per process)."""
+    try:
+        found = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"BAI_MEDIA_RENDERER: cannot import {path!r}: {exc}") from exc
+    made = found() if callable(found) else found
+    if not isinstance(made, Renderer):
+        raise ImproperlyConfigured(f"BAI_MEDIA_RENDERER: {path!r} is not a Renderer or a factory returning one")
+    return made
 
 
 def asset_root() -> str | None:

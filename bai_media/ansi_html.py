@@ -1,0 +1,143 @@
+"""HTML for styled terminal text: one span (or link) per run, kernel colours made readable.
+
+Text is escaped before any markup is added; only tags built here carry attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from .contrast import text_colors
+from .sanitize import LINK_REL, WEB_SCHEMES, check_url
+from .sgr import PLAIN, Style
+
+_URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
+_URL_TRAILING = ".,;:!?'\""
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+#: A finished line: runs of escaped text, each with its style. Text, not HTML: spans and links
+#: are made from it only when the terminal is shown.
+Line = tuple[tuple[Style, str], ...]
+
+
+@lru_cache(maxsize=4096)
+def _open_tag(style: Style) -> str:
+    """The opening tag for a style; only values generated in :mod:`.sgr` reach the ``style`` attribute."""
+    fg, bg = (style.bg, style.fg) if style.inverse else (style.fg, style.bg)
+    classes: list[str] = []
+    inline: list[str] = []
+    for kind, value in (("fg", fg), ("bg", bg)):
+        if isinstance(value, int):
+            classes.append(f"bai-ansi-{kind}-{value}")
+        elif isinstance(value, str) and kind == "bg":
+            inline.append(f"background-color: {value}")
+    if style.inverse:
+        if fg is None:
+            classes.append("bai-ansi-fg-inverse")
+        if bg is None:
+            classes.append("bai-ansi-bg-inverse")
+    # Kernel colours are made readable on the background they are shown on, in both schemes.
+    text = text_colors(fg, bg, dim=style.dim, inverse=style.inverse)
+    if text is not None:
+        light, dark = text
+        inline.insert(0, f"color: {light}" if light == dark else f"color: light-dark({light}, {dark})")
+    for flag in ("bold", "dim", "italic", "underline", "strike"):
+        if getattr(style, flag):
+            classes.append(f"bai-ansi-{flag}")
+    attrs = f' class="{" ".join(classes)}"' if classes else ""
+    if inline:
+        attrs += f' style="{"; ".join(inline)}"'
+    if style.link:
+        return f'<a href="{escape(style.link)}" rel="{LINK_REL}"{attrs}>'
+    return f"<span{attrs}>" if attrs else ""
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation, and closing brackets that have no opener inside the URL."""
+    while url:
+        last = url[-1]
+        if last in _URL_TRAILING or (last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def linkify(text: str) -> Markup:
+    """Escape plain text and turn http(s) URLs in it into safe links."""
+    out: list[str] = []
+    pos = 0
+    for match in _URL.finditer(text):
+        url = _trim_url(match.group(0))
+        if len(url) <= len("https://") or check_url(url, schemes=WEB_SCHEMES, relative=False) is None:
+            continue
+        out.append(escape(text[pos : match.start()]))
+        out.append(f'<a href="{escape(url)}" rel="{LINK_REL}">{escape(url)}</a>')
+        pos = match.start() + len(url)
+    out.append(escape(text[pos:]))
+    return Markup("".join(out))
+
+
+def render_runs(runs: list[tuple[Style, str]]) -> str:
+    """HTML for a list of styled runs; adjacent runs of one style share a span."""
+    out: list[str] = []
+    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
+    current = PLAIN
+    for style, text in runs:
+        if not text:
+            continue
+        if pending and style != current:
+            out.append(_render_run(current, "".join(pending)))
+            pending = []
+        current = style
+        pending.append(text)
+    if pending:
+        out.append(_render_run(current, "".join(pending)))
+    return "".join(out)
+
+
+def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
+    """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
+    merged: list[tuple[Style, str]] = []
+    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
+    current = PLAIN
+    for style, text in runs:
+        if not text:
+            continue
+        if pending and style != current:
+            merged.append((current, "".join(pending)))
+            pending = []
+        current = style
+        pending.append(text)
+    if pending:
+        merged.append((current, "".join(pending)))
+    return tuple((style, str(escape(text))) for style, text in merged)
+
+
+def line_html(line: Line) -> str:
+    return "".join(_render_escaped_run(style, text) for style, text in line)
+
+
+def _render_escaped_run(style: Style, html: str) -> str:
+    """:func:`_render_run` for text already escaped (the fast path); same output."""
+    if style.link or "://" in html:
+        return _render_run(style, html_unescape(html))
+    tag = _open_tag(style)
+    return f"{tag}{html}</span>" if tag else html
+
+
+def html_unescape(html: str) -> str:
+    """Exact inverse of markupsafe.escape (only the five characters it escapes)."""
+    return html.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&")
+
+
+def _render_run(style: Style, text: str) -> str:
+    tag = _open_tag(style)
+    body = escape(text) if style.link else (linkify(text) if "://" in text else escape(text))
+    if tag:
+        return f"{tag}{body}{'</a>' if style.link else '</span>'}"
+    return str(body)
+
