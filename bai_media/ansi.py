@@ -250,8 +250,21 @@ class Terminal:
     def _exact(self, text: str, start: int, end: int) -> None:
         line = self.line
         self._pad_credit += end - start
+        # Text appended at the end of the line is gathered and written once: one run instead of
+        # one per token (a stream of lone escapes makes a token every two characters).
+        pending: list[str] = []
+        pending_len = 0
         for match in _TOKEN.finditer(text, start, end):
             kind = match.lastgroup
+            if kind == "text":
+                piece = match.group(kind)
+                if line.chars is None and line.cursor == line.length and line.length + pending_len + len(piece) <= self.budget:
+                    pending.append(piece)
+                    pending_len += len(piece)
+                    continue
+            if pending:
+                self._write(line, "".join(pending))
+                pending, pending_len = [], 0
             if kind == "text":
                 self._write(line, match.group(kind))
                 if line.length > self.budget:
@@ -287,6 +300,8 @@ class Terminal:
                 tail = match.group(0)
                 if len(tail) <= _MAX_PENDING_ESCAPE:
                     self._pending_escape = tail
+        if pending:
+            self._write(line, "".join(pending))
 
     def _osc(self, body: str) -> None:
         # OSC 8 hyperlinks: ESC ] 8 ; params ; URL ST. Only http(s) survive; other OSC is dropped.
