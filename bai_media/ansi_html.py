@@ -81,26 +81,8 @@ def linkify(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def render_runs(runs: list[tuple[Style, str]]) -> str:
-    """HTML for a list of styled runs; adjacent runs of one style share a span."""
-    out: list[str] = []
-    pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
-    current = PLAIN
-    for style, text in runs:
-        if not text:
-            continue
-        if pending and style != current:
-            out.append(_render_run(current, "".join(pending)))
-            pending = []
-        current = style
-        pending.append(text)
-    if pending:
-        out.append(_render_run(current, "".join(pending)))
-    return "".join(out)
-
-
-def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
-    """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
+def merge_runs(runs: list[tuple[Style, str]]) -> list[tuple[Style, str]]:
+    """Adjacent runs of one style as one run; empty runs dropped."""
     merged: list[tuple[Style, str]] = []
     pending: list[str] = []  # texts of one style, joined once (repeated + would be quadratic)
     current = PLAIN
@@ -114,7 +96,17 @@ def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
         pending.append(text)
     if pending:
         merged.append((current, "".join(pending)))
-    return tuple((style, str(escape(text))) for style, text in merged)
+    return merged
+
+
+def render_runs(runs: list[tuple[Style, str]]) -> str:
+    """HTML for a list of styled runs; adjacent runs of one style share a span."""
+    return "".join(_render_run(style, text) for style, text in merge_runs(runs))
+
+
+def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
+    """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
+    return tuple((style, str(escape(text))) for style, text in merge_runs(runs))
 
 
 def line_html(line: Line) -> str:
