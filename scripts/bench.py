@@ -738,7 +738,7 @@ def load(quick: bool) -> list[Row]:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
         hostile = _hostile_media()
-        runs = 10 if quick else 40
+        runs = 10 if quick else 150
         clients = 8
 
         def scenario(hostile_share: float) -> tuple[float, list[float], list[float], int]:
