@@ -107,7 +107,7 @@ class Context(Generic[S]):
     """
 
     __slots__ = ("_services", "_exists", "_nested", "result_id", "index", "element_id", "continuing", "state",
-                 "depth", "budget")
+                 "depth", "_budget")
 
     def __init__(
         self,
@@ -127,12 +127,20 @@ class Context(Generic[S]):
         self._exists = exists
         self._nested = nested
         self.depth = depth
-        self.budget = budget if budget is not None else Budget(services.limits.item_parts)
+        self._budget = budget
         self.result_id = result_id
         self.index = index
         self.element_id = element_id
         self.continuing = continuing
         self.state = state
+
+    @property
+    def budget(self) -> Budget:
+        """The parts this output may still draw; made on first use (most items draw none)."""
+        budget = self._budget
+        if budget is None:
+            budget = self._budget = Budget(self._services.limits.item_parts)
+        return budget
 
     @property
     def limits(self) -> Limits:

@@ -21,16 +21,16 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import RenderCache
-from .context import BadData, Budget, Context, NothingShown, Output
+from .context import BadData, Context, NothingShown, Output
 from .handlers import default_registry
 from .items import BadItem, MediaItem, invalid
 from .limits import Limits
 from .registry import Entry, Registry
 from .resources import static_dir, templates_dir
 from .sanitize import ENGINES, Engine, ImageResolver, check_remote_media, resolving_images, sanitize_html, xml_chars
-from .state import RenderedItem, ResultData
+from .state import RenderedItem, ResultData, ResultState
 from .store import MemoryStore, Store
-from .templating import compile_simple
+from .templating import compile_simple, markup
 
 log = logging.getLogger("bai_media")
 
@@ -53,6 +53,12 @@ def safe_id(value: Any) -> str:
 @lru_cache(maxsize=1024)
 def css_token(value: str) -> str:
     return _CLASS_UNSAFE.sub("-", value.lower())[:40] or "unknown"
+
+
+@lru_cache(maxsize=1024)
+def item_classes(mtype: str, extra: tuple[str, ...]) -> str:
+    """The class attribute of an item element: its family and the handler's extra classes."""
+    return " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *map(css_token, extra)])
 
 
 def thousands(number: int) -> str:
@@ -122,9 +128,13 @@ class Renderer:
         absolute URLs (see :func:`bai_media.sanitize.resolving_images`); without it they are
         dropped.
         """
-        result = container if container is not None else ResultData(str(result_id))
-        with resolving_images(resolve):
-            self.render_into(result, media, str(result_id), append=False)
+        result_id = str(result_id)
+        result = container if container is not None else ResultData(result_id)
+        if resolve is None:  # nothing to install (and no outer resolver to hide): no context manager
+            self.render_into(result, media, result_id, append=False)
+        else:
+            with resolving_images(resolve):
+                self.render_into(result, media, result_id, append=False)
         return self.render_container(result)
 
     def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
@@ -135,19 +145,29 @@ class Renderer:
         """A template's output; for ``.svg`` templates, valid XML whatever text went into it."""
         render = self._compiled.get(name)
         if render is None:
+            render = self._template(name)
+        return render(**context)
+
+    def _template(self, name: str) -> Callable[..., Markup]:
+        """The template's render function, compiled on first use."""
+        render = self._compiled.get(name)
+        if render is None:
             render = self._compiled[name] = self._compile(name)
-        output = render(**context)
-        return Markup(xml_chars(output)) if name.endswith(".svg") else output
+        return render
 
     def _compile(self, name: str) -> Callable[..., Markup]:
-        """The template's render function: a format string when it is simple enough, else Jinja."""
+        """The template's render function: a format string when it is simple enough, else Jinja;
+        for ``.svg`` templates, made valid XML whatever text went into it."""
         assert self.env.loader is not None
         source = self.env.loader.get_source(self.env, name)[0]
-        simple = compile_simple(source)
-        if simple is not None:
-            return simple
-        template = self.env.get_template(name)
-        return lambda **context: Markup(template.render(**context))
+        render = compile_simple(source)
+        if render is None:
+            template = self.env.get_template(name)
+            render = lambda **context: markup(template.render(**context))  # noqa: E731
+        if name.endswith(".svg"):
+            plain = render
+            return lambda **context: Markup(xml_chars(plain(**context)))
+        return render
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
@@ -162,7 +182,7 @@ class Renderer:
     def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
         """Render ``media`` into ``result``; returns the elements that changed, wrapped."""
         changed = self.render_into(result, media, result_id, append=append)
-        return Markup("").join(self.wrap(item, changes=True) for item in changed)
+        return markup("".join([self.wrap(item, changes=True) for item in changed]))
 
     def render_into(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
         """Render ``media`` into ``result``; returns the items whose elements changed."""
@@ -172,12 +192,14 @@ class Renderer:
         index = state.next_index if append else 0
         changed: dict[str, RenderedItem] = {}
         items = self._items(media)
+        most = self.limits.result_items
+        prefix = safe_id(result_id)
         for count, raw in enumerate(items):
-            full = index >= self.limits.result_items
+            full = index >= most
             if full:  # one visible notice for the rest, rather than unbounded work or a silent cut
                 left = f"{len(items) - count:,} more items" if isinstance(items, (list, tuple)) else "More items"
-                raw = invalid(f"{left} not rendered: a result holds at most {self.limits.result_items:,}")
-            rendered, touched = self._render_one(result, result_id, raw, index, append)
+                raw = invalid(f"{left} not rendered: a result holds at most {most:,}")
+            rendered, touched = self._render_one(result, state, result_id, prefix, raw, index, append)
             for item in touched:
                 changed[item.element_id] = item
             if changed.pop(rendered.element_id, None) is not None:
@@ -189,30 +211,39 @@ class Renderer:
         state.next_index = max(state.next_index, index) if not append else index
         return list(changed.values())
 
-    def _render_one(self, result: ResultData, result_id: str, raw: Any, index: int, append: bool) -> tuple[RenderedItem, list[RenderedItem]]:
-        """One item into its element; a stream continuing the previous element reuses its index."""
-        state = result.state(result_id)
-        item, error = self._coerce(raw)
-        entry = self.registry.lookup(item.type) if item is not None else None
-        # Only the element rendered last can continue: after render() replaced item 0 of a
-        # longer result, an extend() starts a new element rather than writing into item 1.
-        continuing = bool(append and item is not None and entry is not None and entry.continues and index > 0
-                          and state.last_type == item.type and state.last_index == index - 1)
-        position = index - 1 if continuing else index
-        element_id = f"{safe_id(result_id)}-{position}"
-        extra: tuple[str, ...] = ()
+    def _render_one(self, result: ResultData, state: ResultState, result_id: str, prefix: str, raw: Any, index: int,
+                    append: bool) -> tuple[RenderedItem, list[RenderedItem]]:
+        """One item into its element; a stream continuing the previous element reuses its index.
+        ``state`` is ``result_id``'s state in ``result``; ``prefix`` its HTML id."""
+        item: MediaItem | None = None
+        try:
+            item = raw if type(raw) is MediaItem else MediaItem.coerce(raw) if not isinstance(raw, _NotAList) else None
+            error = self.error_fragment(str(raw)) if item is None else None
+        except BadItem as exc:
+            error = self.error_fragment(str(exc))
+        continuing = False
         touched: list[RenderedItem] = []
         tail: Markup | None = None
         if item is None:
-            inner = error or Markup("")
+            mtype = "invalid"
+            element_id = f"{prefix}-{index}"
+            inner, extra = error or Markup(""), ()
         else:
-            inner, extra, touched, tail = self._run(item, entry, result, result_id, position, element_id, continuing)
-        mtype = item.type if item is not None else "invalid"
-        classes = " ".join(["bai-media-" + css_token(mtype.partition("/")[0]), *map(css_token, extra)])
-        rendered = RenderedItem(element_id, mtype, classes, inner, result_id, position, tail if continuing else None)
+            mtype = item.type
+            entry = self.registry.lookup(mtype)
+            # Only the element rendered last can continue: after render() replaced item 0 of a
+            # longer result, an extend() starts a new element rather than writing into item 1.
+            continuing = bool(append and entry is not None and entry.continues and index > 0
+                              and state.last_type == mtype and state.last_index == index - 1)
+            if continuing:
+                index -= 1
+            element_id = f"{prefix}-{index}"
+            inner, extra, touched, tail = self._run(item, entry, result, state, result_id, index, element_id, continuing)
+        rendered = RenderedItem(element_id, mtype, item_classes(mtype, extra), inner, result_id, index,
+                                tail if continuing else None)
         result.store(rendered)
         state.last_type = mtype
-        state.last_index = position
+        state.last_index = index
         return rendered, touched
 
     def wrap(self, item: RenderedItem, changes: bool = False) -> Markup:
@@ -222,9 +253,8 @@ class Renderer:
         return self.render_template("item.html", item=item)
 
     def render_container(self, result: ResultData) -> Markup:
-        return self.render_template(
-            "container.html", result_id=result.result_id, items=Markup("".join(map(self.wrap, result.items.values())))
-        )
+        return self.render_template("container.html", result_id=result.result_id,
+                                    items=markup("".join(map(self.wrap, result.items.values()))))
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
         return self.render_template("error.html", message=message, type=mtype)
@@ -240,16 +270,8 @@ class Renderer:
         except TypeError:
             return [_NotAList(f"media must be a list of [type, data] items, got a {type(media).__name__}")]
 
-    def _coerce(self, raw: Any) -> tuple[MediaItem | None, Markup | None]:
-        if isinstance(raw, _NotAList):
-            return None, self.error_fragment(str(raw))
-        try:
-            return MediaItem.coerce(raw), None
-        except BadItem as exc:
-            return None, self.error_fragment(str(exc))
-
-    def _run(self, item: MediaItem, entry: Entry | None, result: ResultData, result_id: str, index: int,
-             element_id: str, continuing: bool) -> tuple[Markup, tuple[str, ...], list[RenderedItem], Markup | None]:
+    def _run(self, item: MediaItem, entry: Entry | None, result: ResultData, state: ResultState, result_id: str,
+             index: int, element_id: str, continuing: bool) -> tuple[Markup, tuple[str, ...], list[RenderedItem], Markup | None]:
         """Call the handler; returns its HTML, extra classes, the earlier items it updated and
         the part a page showing the element appends (None: the whole element)."""
         entry = entry if entry is not None else self.registry.fallback
@@ -257,15 +279,22 @@ class Renderer:
         try:
             if entry is None:
                 raise BadData(f"no handler for {item.type}")
-            key = self.cache.key(item, entry.handler) if self.cache is not None and entry.state is None else None
-            hit = self.cache.get(key) if key is not None and self.cache is not None else None
-            if hit is not None:
-                return hit[0], hit[1], [], None
-            state = result.state(result_id).get(entry.state) if entry.state is not None else None
+            cache = self.cache
+            if entry.state is not None:  # depends on earlier items: never cached
+                handler_state = state.get(entry.state)
+            else:
+                handler_state = None
+                key = cache.key(item, entry.handler) if cache is not None else None
+                hit = cache.get(key) if key is not None and cache is not None else None
+                if hit is not None:
+                    return hit[0], hit[1], [], None
             ctx: Context[Any] = Context(self, result_id=result_id, index=index, element_id=element_id,
-                                        continuing=continuing, state=state, exists=result.items.__contains__,
-                                        budget=Budget(self.limits.item_parts), nested=self._render_nested)
+                                        continuing=continuing, state=handler_state, exists=result.items.__contains__,
+                                        nested=self._render_nested)
             out = entry.handler(item, ctx)
+            if type(out) is Markup:
+                self._keep(key, out, ())
+                return out, (), [], None
             html = out.html if isinstance(out, Output) else out
             if not isinstance(html, Markup) and not hasattr(html, "__html__"):  # Markup, or HTML built when read
                 raise TypeError(f"handler for {item.type} returned {type(html).__name__}, not Markup")
@@ -287,7 +316,7 @@ class Renderer:
             if item.fallback is None:
                 return notice, (), [], None
             shown, classes, touched, _ = self._run(item.fallback, self.registry.lookup(item.fallback.type), result,
-                                                   result_id, index, element_id, continuing)
+                                                   state, result_id, index, element_id, continuing)
             return notice + shown, classes, touched, None
         except Exception as exc:
             log.exception("bai-media: handler for %r failed on item %s", item.type, element_id)
@@ -337,6 +366,8 @@ class Renderer:
 
     @staticmethod
     def _classes(classes: Any) -> tuple[str, ...]:
+        if type(classes) is tuple and (not classes or type(classes[0]) is str and len(classes) == 1):
+            return classes  # the common shapes, checked without a loop
         if not isinstance(classes, (tuple, list)) or not all(isinstance(c, str) for c in classes):
             raise TypeError("Output.classes must be a tuple of strings")
         return tuple(classes)
