@@ -49,7 +49,7 @@ def state_key(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Output:
     """A handler's result when ``Markup`` alone is not enough.
 
@@ -63,6 +63,19 @@ class Output:
     classes: tuple[str, ...] = ()
     updates: Mapping[str, Markup] = field(default_factory=dict)
     append: Markup | None = None
+
+    def __init__(self, html: Markup, classes: tuple[str, ...] = (), updates: Mapping[str, Markup] | None = None,
+                 append: Markup | None = None) -> None:
+        # Most items make one: the slots are set directly, as the frozen dataclass's own
+        # __init__ does through object.__setattr__ at twice the cost.
+        _set_html(self, html)
+        _set_classes(self, classes)
+        _set_updates(self, {} if updates is None else updates)
+        _set_append(self, append)
+
+
+_set_html, _set_classes, _set_updates, _set_append = (
+    Output.html.__set__, Output.classes.__set__, Output.updates.__set__, Output.append.__set__)  # type: ignore[attr-defined]
 
 
 class Budget:
@@ -98,6 +111,9 @@ class Services(Protocol):
     def render_template(self, name: str, /, **context: Any) -> Markup: ...
 
 
+_new = object.__new__
+
+
 class Context(Generic[S]):
     """What a handler may use: limits, the sanitizer, templates, ids and its own state. No I/O.
 
@@ -107,7 +123,7 @@ class Context(Generic[S]):
     """
 
     __slots__ = ("_services", "_exists", "_nested", "result_id", "index", "element_id", "continuing", "state",
-                 "depth", "_budget")
+                 "depth", "_budget", "limits")
 
     def __init__(
         self,
@@ -124,6 +140,7 @@ class Context(Generic[S]):
         nested: Nested | None = None,
     ) -> None:
         self._services = services
+        self.limits: Limits = services.limits
         self._exists = exists
         self._nested = nested
         self.depth = depth
@@ -134,17 +151,24 @@ class Context(Generic[S]):
         self.continuing = continuing
         self.state = state
 
+    @classmethod
+    def for_item(cls, services: Services, result_id: str, index: int, element_id: str, continuing: bool, state: S,
+                 exists: Callable[[str], bool], nested: Nested | None) -> Context[S]:
+        """``Context(services, result_id=..., ...)`` for a top-level item, made the way the renderer
+        needs once per item: calling a class with keywords passes them to ``__init__`` through a
+        dict, which costs as much as the rest of making the context."""
+        ctx = _new(cls)
+        cls.__init__(ctx, services, result_id=result_id, index=index, element_id=element_id, continuing=continuing,
+                     state=state, exists=exists, nested=nested)
+        return ctx
+
     @property
     def budget(self) -> Budget:
         """The parts this output may still draw; made on first use (most items draw none)."""
         budget = self._budget
         if budget is None:
-            budget = self._budget = Budget(self._services.limits.item_parts)
+            budget = self._budget = Budget(self.limits.item_parts)
         return budget
-
-    @property
-    def limits(self) -> Limits:
-        return self._services.limits
 
     def sanitize(self, html: str, *, mathml: bool = False) -> Markup:
         """Kernel HTML under the project policy (``bai_media.sanitize``); ``mathml`` also admits

@@ -11,7 +11,11 @@ class BadItem(ValueError):
     """Raised for an item whose shape is not ``(type, data)``; the renderer shows it as an error."""
 
 
-@dataclass(frozen=True, slots=True)
+#: The default of ``MediaItem.metadata``: a new empty dict for each item.
+_NO_METADATA: Any = object()
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class MediaItem:
     """One output: a media type, its data and optional Jupyter-style metadata.
 
@@ -23,6 +27,15 @@ class MediaItem:
     data: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
     fallback: MediaItem | None = None
+
+    def __init__(self, type: str, data: Any, metadata: Mapping[str, Any] = _NO_METADATA,  # noqa: A002 - the field
+                 fallback: MediaItem | None = None) -> None:
+        # Every item is made here, most by coerce(): the frozen slots are set directly, at less
+        # than the cost of the dataclass's own __init__ (object.__setattr__ per field).
+        _set_type(self, type)
+        _set_data(self, data)
+        _set_metadata(self, {} if metadata is _NO_METADATA else metadata)
+        _set_fallback(self, fallback)
 
     def meta(self, key: str) -> Any:
         """A metadata value: Jupyter puts it under the MIME type, or flat; accept both."""
@@ -37,13 +50,19 @@ class MediaItem:
         as the JavaScript library did, plus an optional third element / ``metadata`` key."""
         if isinstance(raw, MediaItem):
             return raw
-        metadata: Any = {}
+        metadata: Any
         # Sequences first: tuples and lists are the common case, and an ABC check is not free.
         if isinstance(raw, (list, tuple)):
-            if len(raw) not in (2, 3):
-                raise BadItem(f"item is a sequence of {len(raw)} elements, expected [type, data]")
-            mtype, data = raw[0], raw[1]
-            metadata = raw[2] if len(raw) == 3 and raw[2] is not None else {}
+            size = len(raw)
+            if size == 2:
+                mtype, data = raw
+                metadata = _NO_METADATA
+            elif size == 3:
+                mtype, data, metadata = raw
+                if metadata is None:
+                    metadata = _NO_METADATA
+            else:
+                raise BadItem(f"item is a sequence of {size} elements, expected [type, data]")
         elif isinstance(raw, Mapping):
             if "type" not in raw or "data" not in raw:
                 raise BadItem("item is a mapping without both 'type' and 'data' keys")
@@ -52,8 +71,8 @@ class MediaItem:
             raise BadItem(f"item is a {type(raw).__name__}, expected [type, data] or {{type, data}}")
         if not isinstance(mtype, str):
             raise BadItem(f"item type is a {type(mtype).__name__}, expected a string")
-        if type(metadata) is not dict and not isinstance(metadata, Mapping):
-            metadata = {}
+        if type(metadata) is not dict and metadata is not _NO_METADATA and not isinstance(metadata, Mapping):
+            metadata = _NO_METADATA
         return cls(mtype.strip().lower(), data, metadata)
 
     @property
@@ -61,6 +80,9 @@ class MediaItem:
         """The top-level type (``image`` for ``image/png``), for CSS classes."""
         return self.type.partition("/")[0]
 
+
+_set_type, _set_data, _set_metadata, _set_fallback = (
+    MediaItem.type.__set__, MediaItem.data.__set__, MediaItem.metadata.__set__, MediaItem.fallback.__set__)  # type: ignore[attr-defined]
 
 INVALID_TYPE = "application/vnd.bai-media.invalid"
 

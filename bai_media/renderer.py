@@ -186,14 +186,14 @@ class Renderer:
 
     def render_into(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> list[RenderedItem]:
         """Render ``media`` into ``result``; returns the items whose elements changed."""
-        state = result.state(result_id)
-        if not append:
+        state = result.states.get(result_id) or result.state(result_id)
+        if not append and (state.handlers or state.last_type is not None or state.last_index is not None):
             state.reset()
         index = state.next_index if append else 0
         changed: dict[str, RenderedItem] = {}
-        items = self._items(media)
+        items = media if type(media) is list else self._items(media)
         most = self.limits.result_items
-        prefix = safe_id(result_id)
+        prefix = _safe_id(result_id) if type(result_id) is str else safe_id(result_id)
         for count, raw in enumerate(items):
             full = index >= most
             if full:  # one visible notice for the rest, rather than unbounded work or a silent cut
@@ -241,7 +241,7 @@ class Renderer:
             inner, extra, touched, tail = self._run(item, entry, result, state, result_id, index, element_id, continuing)
         rendered = RenderedItem(element_id, mtype, item_classes(mtype, extra), inner, result_id, index,
                                 tail if continuing else None)
-        result.store(rendered)
+        result.items[element_id] = rendered
         state.last_type = mtype
         state.last_index = index
         return rendered, touched
@@ -253,8 +253,10 @@ class Renderer:
         return self.render_template("item.html", item=item)
 
     def render_container(self, result: ResultData) -> Markup:
-        return self.render_template("container.html", result_id=result.result_id,
-                                    items=markup("".join(map(self.wrap, result.items.values()))))
+        # The compiled templates are called directly: this runs for every handle_all call.
+        item = self._compiled.get("item.html") or self._template("item.html")
+        container = self._compiled.get("container.html") or self._template("container.html")
+        return container(result_id=result.result_id, items=markup("".join([item(item=i) for i in result.items.values()])))
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
         return self.render_template("error.html", message=message, type=mtype)
@@ -288,9 +290,8 @@ class Renderer:
                 hit = cache.get(key) if key is not None and cache is not None else None
                 if hit is not None:
                     return hit[0], hit[1], [], None
-            ctx: Context[Any] = Context(self, result_id=result_id, index=index, element_id=element_id,
-                                        continuing=continuing, state=handler_state, exists=result.items.__contains__,
-                                        nested=self._render_nested)
+            ctx: Context[Any] = Context.for_item(self, result_id, index, element_id, continuing, handler_state,
+                                                 result.items.__contains__, self._render_nested)
             out = entry.handler(item, ctx)
             if type(out) is Markup:
                 self._keep(key, out, ())
@@ -303,7 +304,9 @@ class Renderer:
                 return html, (), [], None
             if out.append is not None and not isinstance(out.append, Markup):
                 raise TypeError("Output.append must be Markup")
-            classes = self._classes(out.classes)
+            classes = out.classes
+            if type(classes) is not tuple or len(classes) > 1 or classes and type(classes[0]) is not str:
+                classes = self._classes(classes)  # checked without a call in the common shapes
             if not out.updates and out.append is None:
                 self._keep(key, html, classes)
             return html, classes, self._apply(result, result_id, out.updates) if out.updates else [], out.append
@@ -366,8 +369,6 @@ class Renderer:
 
     @staticmethod
     def _classes(classes: Any) -> tuple[str, ...]:
-        if type(classes) is tuple and (not classes or type(classes[0]) is str and len(classes) == 1):
-            return classes  # the common shapes, checked without a loop
         if not isinstance(classes, (tuple, list)) or not all(isinstance(c, str) for c in classes):
             raise TypeError("Output.classes must be a tuple of strings")
         return tuple(classes)
@@ -424,4 +425,4 @@ def default_renderer() -> Renderer:
 def handle_all(media: Any, result_id: Any, container: ResultData | None = None, *,
                resolve: ImageResolver | None = None) -> Markup:
     """Render kernel media items into one sanitized HTML fragment. Never raises on bad data."""
-    return default_renderer().handle_all(media, result_id, container, resolve=resolve)
+    return (_default or default_renderer()).handle_all(media, result_id, container, resolve=resolve)

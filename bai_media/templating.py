@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import markupsafe
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)\s*(?:\[\s*:\s*(\d+)\s*\])?\s*\}\}")
 
@@ -47,7 +47,16 @@ def escape_value(value: Any) -> str:
         return escape_text(value)
     if type(value) is Markup:
         return value
-    return escape(value)
+    return _escape_other(value)
+
+
+def _escape_other(value: Any) -> str:
+    """:func:`escape_value` of what is neither ``str`` nor ``Markup``: its own HTML (as
+    ``markupsafe.escape`` reads it, without wrapping it in Markup again), else its text escaped."""
+    if hasattr(value, "__html__"):
+        html = value.__html__()
+        return html if type(html) is str or type(html) is Markup else Markup(html)
+    return escape_text(str(value))
 
 
 def compile_simple(source: str) -> Callable[..., Markup] | None:
@@ -78,7 +87,7 @@ def compile_simple(source: str) -> Callable[..., Markup] | None:
     body = "\n".join(lines)
     code = f"def render({params}):\n{body}\n    return _new(_Markup, ''.join(({', '.join(parts)},)))\n"
     # Helpers are underscored: placeholders may be named like builtins (``{{ type }}``).
-    namespace: dict[str, Any] = {"_text": escape_text, "_escape": escape, "_Markup": Markup, "_new": _new_str,
+    namespace: dict[str, Any] = {"_text": escape_text, "_escape": _escape_other, "_Markup": Markup, "_new": _new_str,
                                  "_type": type, "_str": str}
     exec(compile(code, "<bai-media template>", "exec"), namespace)  # noqa: S102 - generated above
     return namespace["render"]  # type: ignore[no-any-return]

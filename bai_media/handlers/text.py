@@ -70,6 +70,7 @@ class StreamHTML:
 
 
 _HOLE = "\x00"  # where the stream's HTML goes in its rendered template; never in escaped text
+_HOLE_HTML = Markup(_HOLE)
 
 
 def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
@@ -78,7 +79,7 @@ def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
     term.feed(ctx.text(item.data))
     new = term.html_since_shown() if continued else None
     term.mark_shown()
-    return Output(StreamHTML(ctx.render("handlers/stream.html", name=name, html=Markup(_HOLE)), term),  # type: ignore[arg-type]
+    return Output(StreamHTML(ctx.render("handlers/stream.html", name=name, html=_HOLE_HTML), term),  # type: ignore[arg-type]
                   classes=(f"bai-media-{name}",),
                   append=ctx.render("handlers/stream.html", name=name, html=new) if new is not None else None)
 
