@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from .assets.tags import asset_tags
+from typing import TYPE_CHECKING, Any
+
 from .items import BadItem, MediaItem
 from .limits import Limits
 from .context import BadData, Context, Handler, NothingShown, Output
@@ -17,7 +18,20 @@ from .result import MediaResult
 from .state import StateError
 from .sanitize import sanitize_html
 
+if TYPE_CHECKING:
+    from .assets.tags import asset_tags
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # The asset tags need the asset package (the build, gzip, the manifest): loaded when used,
+    # so that ``import bai_media`` and every command line stay quick.
+    if name == "asset_tags":
+        from .assets.tags import asset_tags
+
+        return asset_tags
+    raise AttributeError(f"module 'bai_media' has no attribute {name!r}")
 
 __all__ = [
     "FALLBACK",

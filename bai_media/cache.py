@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from markupsafe import Markup
@@ -26,10 +25,11 @@ CACHE_TTL = 24 * 3600.0
 
 
 def _version() -> str:
-    try:
-        return version("bai-media")
-    except PackageNotFoundError:  # a source checkout that is not installed
-        return "source"
+    # The package's own version string, not the installed distribution's metadata: reading that
+    # imports importlib.metadata and scans sys.path, a noticeable part of a command line's start.
+    from . import __version__
+
+    return __version__
 
 
 def _canonical(value: Any) -> bytes:

@@ -339,7 +339,7 @@ def _warn_items(source: str, done: Rendered) -> None:
 @click.option("--fragment", is_flag=True, help="Write only the HTML fragment, not a complete page.")
 @click.option("--sanitizer", type=click.Choice(["nh3", "bleach"]), default="nh3", show_default=True, help="HTML sanitizer engine.")
 @click.option("--title", default=None, help="Page title. Default: the input file name.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs. Default: CPU count.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes for several inputs (under 4 MB in all they render in one process). Default: CPU count.")
 @click.option("--asset-root", default=None, metavar="URL",
               help="Link the CSS and JS from this asset root (e.g. BACKENDAI_ASSET_ROOT) instead of inlining the CSS.")
 @click.option("--strict", is_flag=True, help="Exit 1 (and write nothing for that input) if any item could not be rendered.")
@@ -355,9 +355,9 @@ def render(inputs: tuple[str, ...], output: str | None, fmt: str, fragment: bool
 
     INPUT is a JSON file (media items, a Backend.AI result or run, Jupyter outputs, unklearn
     events, interactive-widgets frames), a notebook (.ipynb), a folder of those, or '-' for
-    stdin. Several inputs are rendered in parallel processes with a progress bar. Input that is
-    no supported format fails; an item that cannot be rendered shows as an error in the page
-    (with --strict, fails). Pages are written to a temporary file renamed into place.
+    stdin. Several inputs are rendered with a progress bar, in parallel processes when they add
+    up to megabytes. Input that is no supported format fails; an item that cannot be rendered
+    shows as an error in the page (with --strict, fails). Pages are written to a temporary file renamed into place.
     """
     if sanitizer == "bleach":
         require("bleach", "bleach", "--sanitizer bleach")
@@ -402,27 +402,55 @@ def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
     failures: list[str] = []
     written = stopped = 0
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    # Workers start from a clean server process: a fork of a caller that already runs threads or
-    # vl-convert's JavaScript engine (Vega charts) would deadlock in the child.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool, click.progressbar(
-        length=len(tasks), label="rendering", file=sys.stderr) as bar:
-        futures = [pool.submit(_render_one, task) for task in tasks]
-        for future in as_completed(futures):
-            if future.cancelled():
-                continue
-            source, done, error, disk_full = future.result()
-            bar.update(1)
-            if error:
-                failures.append(error)
-            elif done is not None:
-                written += 1
-                _warn_items(source, done)
-            if disk_full and not stopped:
-                stopped = sum(f.cancel() for f in futures)
-        if stopped:
-            failures.append(f"disk full: stopped, {stopped} file(s) not rendered")
+    if workers > 1 and _input_bytes(tasks) < POOL_MIN_BYTES:
+        workers = 1  # each worker would spend longer starting (imports, templates) than rendering
+    with click.progressbar(length=len(tasks), label="rendering", file=sys.stderr) as bar:
+        if workers == 1:
+            for number, task in enumerate(tasks):
+                source, done, error, disk_full = _render_one(task)
+                bar.update(1)
+                if error:
+                    failures.append(error)
+                elif done is not None:
+                    written += 1
+                    _warn_items(source, done)
+                if disk_full:
+                    stopped = len(tasks) - number - 1
+                    break
+        else:
+            # Workers start from a clean server process: a fork of a caller that already runs
+            # threads or vl-convert's JavaScript engine (Vega charts) would deadlock in the child.
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(_render_one, task) for task in tasks]
+                for future in as_completed(futures):
+                    if future.cancelled():
+                        continue
+                    source, done, error, disk_full = future.result()
+                    bar.update(1)
+                    if error:
+                        failures.append(error)
+                    elif done is not None:
+                        written += 1
+                        _warn_items(source, done)
+                    if disk_full and not stopped:
+                        stopped = sum(f.cancel() for f in futures)
+    if stopped:
+        failures.append(f"disk full: stopped, {stopped} file(s) not rendered")
     return written, failures
+
+
+#: Below this much input in all, a batch renders in this process: starting a worker (imports,
+#: templates) costs about as much as rendering a few megabytes of notebooks.
+POOL_MIN_BYTES = 4_000_000
+
+
+def _input_bytes(tasks: list[RenderTask]) -> int:
+    total = 0
+    for task in tasks:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(task.source)
+    return total
 
 
 @main.command("build")

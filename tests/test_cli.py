@@ -268,3 +268,41 @@ def test_render_draws_the_rich_fixtures(tmp_path: Path) -> None:
     assert pages["altair"].count("data:image/svg+xml;base64,") == 3
     assert '<progress max="20" value="20">100%</progress>' in pages["widgets"]
     assert "Bokeh plot" in pages["bokeh"]
+
+
+def _batch_inputs(tmp_path: Path) -> list[Any]:
+    from bai_media.cli import RenderTask
+
+    tasks = []
+    for i in range(3):
+        (tmp_path / f"in{i}.json").write_text(json.dumps([["text/plain", f"file {i}"]]))
+        tasks.append(RenderTask(str(tmp_path / f"in{i}.json"), str(tmp_path / f"in{i}.html")))
+    return tasks
+
+
+def test_a_small_batch_renders_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    from bai_media import cli as module
+
+    def no_pool(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a worker pool was started for a small batch")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    assert module._batch(_batch_inputs(tmp_path), 2) == (3, [])
+    assert "file 2" in (tmp_path / "in2.html").read_text()
+
+
+def test_a_large_batch_renders_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bai_media import cli as module
+
+    monkeypatch.setattr(module, "POOL_MIN_BYTES", 0)
+    pages = {}
+    tasks = _batch_inputs(tmp_path)
+    assert module._batch(tasks, 2) == (3, [])
+    for task in tasks:
+        pages[task.target] = Path(task.target).read_text()
+        Path(task.target).unlink()
+    monkeypatch.setattr(module, "POOL_MIN_BYTES", 10**12)
+    assert module._batch(tasks, 2) == (3, [])
+    assert all(Path(target).read_text() == page for target, page in pages.items())  # the same pages either way
