@@ -29,6 +29,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -741,10 +742,11 @@ def load(quick: bool) -> list[Row]:
         runs = 10 if quick else 150
         clients = 8
 
-        def scenario(hostile_share: float) -> tuple[float, list[float], list[float], int]:
+        def scenario(hostile_share: float) -> tuple[float, list[float], list[float], int, Counter[int]]:
             realistic: list[float] = []
             bad: list[float] = []
             errors = 0
+            statuses: Counter[int] = Counter()
             lock = threading.Lock()
             rng = random.Random(13)
             work = list(range(runs))
@@ -779,7 +781,9 @@ def load(quick: bool) -> list[Row]:
                                 cookie = set_cookie.split(";", 1)[0]
                             with lock:
                                 (bad if attempt else realistic).append(took)
-                                if not attempt and answer.status != 200:
+                                if attempt:
+                                    statuses[answer.status] += 1
+                                elif answer.status != 200:
                                     errors += 1
 
             start = time.perf_counter()
@@ -788,14 +792,15 @@ def load(quick: bool) -> list[Row]:
                 thread.start()
             for thread in threads:
                 thread.join()
-            return time.perf_counter() - start, realistic, bad, errors
+            return time.perf_counter() - start, realistic, bad, errors, statuses
 
         def pct(values: list[float], q: float) -> float:
             return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
         scenario(0.0)  # warm the workers and the render cache
-        plain_time, plain, _, plain_errors = scenario(0.0)
-        mixed_time, mixed, evil, mixed_errors = scenario(0.10)
+        plain_time, plain, _, plain_errors, _ = scenario(0.0)
+        mixed_time, mixed, evil, mixed_errors, statuses = scenario(0.10)
+        answered = ", ".join(f"{count} × {status}" for status, count in sorted(statuses.items()))
         ratio = pct(mixed, 99) / pct(plain, 99)
         return [
             Row(f"load, realistic: {len(plain)} requests, {clients} clients, gunicorn -w 4 + Redis",
@@ -803,7 +808,7 @@ def load(quick: bool) -> list[Row]:
                 "", f"{plain_errors} errors", "-", plain_errors == 0),
             Row(f"load, +10% hostile: {len(mixed)} realistic + {len(evil)} hostile requests",
                 f"{(len(mixed) + len(evil)) / mixed_time:.0f} req/s, realistic p50 {pct(mixed, 50) * 1e3:.0f} ms, p99 {pct(mixed, 99) * 1e3:.0f} ms",
-                f"hostile p50 {pct(evil, 50) * 1e3:.0f} ms" if evil else "", f"{ratio:.1f}x p99",
+                f"hostile p50 {pct(evil, 50) * 1e3:.0f} ms ({answered})" if evil else "", f"{ratio:.1f}x p99",
                 "realistic p99 ≤ 2x", ratio <= 2 and mixed_errors == 0),
         ]
     finally:

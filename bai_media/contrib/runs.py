@@ -5,7 +5,8 @@ and answers its container; with ``"continue": true`` it continues the saved resu
 and answers only the elements that changed. Saved results live in a :mod:`bai_media.store`
 under the visitor's *scope* (a random token in their session), so a visitor can never reach
 another's run whatever id they send. Each request has a work budget; what exceeds it becomes
-one visible notice.
+one visible notice. Heavy requests render in a :class:`~bai_media.contrib.lanes.Lane`, a few at
+a time per machine, so they cannot crowd out ordinary ones.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..renderer import Renderer
 from ..result import MediaResult, RenderedItem
 from ..store import DEFAULT_TTL, Store, StoreBusy
 from .common import parse_json
+from .lanes import Lane
 
 #: Largest request body accepted unless ``BAI_MEDIA_MAX_BODY`` says otherwise.
 MAX_BODY = 10_000_000
@@ -46,10 +48,16 @@ class Budget:
 class Answer:
     status: int
     body: str
+    retry_after: int | None = None
 
     @property
     def content_type(self) -> str:
         return "text/html; charset=utf-8" if self.status == 200 else "text/plain; charset=utf-8"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers besides Content-Type: Retry-After on a 503 the client should repeat."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
 def read_body(ctype: str, length: int | None, read: Callable[[int], bytes], max_body: int) -> Answer | bytes:
@@ -92,9 +100,26 @@ def parse_payload(body: bytes) -> Answer | dict[str, Any]:
 class RunService:
     """Renders requests into saved results: one per (scope, result id), kept in ``store``."""
 
-    def __init__(self, renderer: Renderer, store: Store, ttl: float = DEFAULT_TTL, budget: Budget | None = None) -> None:
+    def __init__(self, renderer: Renderer, store: Store, ttl: float = DEFAULT_TTL, budget: Budget | None = None,
+                 lane: Lane | None = None) -> None:
         self.renderer, self.store, self.ttl = renderer, store, ttl
         self.budget = budget or Budget()
+        self.lane = lane
+
+    def respond(self, body: Answer | bytes, scope: str | None) -> Answer:
+        """The answer to a request body (or to :func:`read_body`'s refusal): heavy requests take
+        a slot of the lane, or are told to retry; see :mod:`bai_media.contrib.lanes`."""
+        if isinstance(body, Answer):
+            return body
+        payload = parse_payload(body)
+        if isinstance(payload, Answer):
+            return payload
+        if self.lane is None or not self.lane.heavy(len(body), payload["media"]):
+            return self.answer(payload, scope)
+        answer = self.lane.run(lambda: self.answer(payload, scope))
+        if answer is None:
+            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "busy rendering other large requests; try again shortly\n", retry_after=1)
+        return answer
 
     def answer(self, payload: dict[str, Any], scope: str | None) -> Answer:
         """Render one request; ``scope`` None means the visitor has no session: nothing is saved."""
@@ -129,7 +154,7 @@ class RunService:
                 changed = self._feed(run, payload["media"])
                 self.store.set(key, json.dumps(run.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
         except StoreBusy:
-            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
+            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n", retry_after=1)
         if continuing:
             return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item, changes=True) for item in changed))
         return Answer(HTTPStatus.OK, self._whole(run))

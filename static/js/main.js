@@ -204,22 +204,31 @@
     return done;
   }
 
-  function post(media, resultId, container) {
+  /* A 503 (the server is busy with large requests, or with this result) is retried after its
+     Retry-After, a few times, before it counts as an error. */
+  function post(media, resultId, container, tries) {
     var endpoint = BackendAI.Media.endpoint || data('render-endpoint');
     if (!endpoint) return Promise.reject(new Error('bai-media: no render endpoint configured'));
     var headers = {'Content-Type': 'application/json', 'Accept': 'text/html'};
     var token = csrfToken();
     if (token) headers['X-CSRFToken'] = token;
+    tries = tries || 0;
     return fetch(endpoint, {
       method: 'POST', credentials: 'same-origin', headers: headers,
       body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId),
                             format: media && !Array.isArray(media) && ('console' in media || 'status' in media) ? 'backendai' : 'media'})
     }).then(function (response) {
+      if (response.status === 503 && tries < 8) {
+        var wait = Math.min(+response.headers.get('Retry-After') || 1, 10) * (1 + Math.random());
+        return new Promise(function (go) { setTimeout(go, wait * 1000); }).then(function () {
+          return post(media, resultId, container, tries + 1);
+        });
+      }
       if (!response.ok) throw new Error('bai-media: render endpoint answered ' + response.status);
-      return response.text();
-    }).then(function (html) {
-      if (container) insert(html, container);
-      return html;
+      return response.text().then(function (html) {
+        if (container) insert(html, container);
+        return html;
+      });
     });
   }
 
