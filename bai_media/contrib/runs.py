@@ -5,7 +5,9 @@ and answers its container; with ``"continue": true`` it continues the saved resu
 and answers only the elements that changed. Saved results live in a :mod:`bai_media.store`
 under the visitor's *scope* (a random token in their session), so a visitor can never reach
 another's run whatever id they send. Each request has a work budget; what exceeds it becomes
-one visible notice. Heavy requests render in a :class:`~bai_media.contrib.lanes.Lane`, a few at
+one visible notice. A call may carry ``"seq"``, a string naming it (the runtime's is a page nonce
+and a counter): a retry of a continued call whose answer was lost gets that answer again instead
+of continuing the run twice. Heavy requests render in a :class:`~bai_media.contrib.lanes.Lane`, a few at
 a time per machine, so they cannot crowd out ordinary ones.
 """
 
@@ -129,6 +131,8 @@ class RunService:
         result_id = str(raw_id)[:256]
         continuing = payload.get("continue") is True
         fmt = payload.get("format", "media")
+        seq = payload.get("seq")
+        seq = seq if isinstance(seq, str) and 0 < len(seq) <= 64 else None
         if fmt not in ("media", "backendai"):
             return Answer(HTTPStatus.BAD_REQUEST, 'format must be "media" or "backendai"\n')
         if scope is None:
@@ -140,6 +144,9 @@ class RunService:
         key = f"run:{fmt}:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
         try:
             with self.store.lock(key):
+                replay = self._replay(key, seq) if continuing and seq is not None else None
+                if replay is not None:
+                    return Answer(HTTPStatus.OK, replay)
                 if continuing:
                     saved = self.store.get(key)
                     if saved is None:
@@ -153,11 +160,24 @@ class RunService:
                     run = self._start(fmt, result_id)
                 changed = self._feed(run, payload["media"])
                 self.store.set(key, json.dumps(run.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
+                body = (Markup("").join(self.renderer.wrap(item, changes=True) for item in changed) if continuing
+                        else self._whole(run))
+                if continuing and seq is not None:  # kept for a retry of this call whose answer was lost
+                    self.store.set(f"{key}:last", json.dumps({"seq": seq, "body": str(body)}).encode(), self.ttl)
         except StoreBusy:
             return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n", retry_after=1)
-        if continuing:
-            return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item, changes=True) for item in changed))
-        return Answer(HTTPStatus.OK, self._whole(run))
+        return Answer(HTTPStatus.OK, body)
+
+    def _replay(self, key: str, seq: str) -> str | None:
+        """The answer already given to call ``seq``: its retry must not apply it twice."""
+        last = self.store.get(f"{key}:last")
+        try:
+            saved = json.loads(last) if last is not None else None
+        except ValueError:
+            return None
+        if isinstance(saved, dict) and saved.get("seq") == seq and isinstance(saved.get("body"), str):
+            return str(saved["body"])
+        return None
 
     def _start(self, fmt: str, result_id: str) -> MediaResult | BackendAISession:
         return MediaResult(result_id) if fmt == "media" else BackendAISession(result_id, self.renderer)
