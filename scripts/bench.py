@@ -788,6 +788,9 @@ def load(quick: bool) -> list[Row]:
                         for attempt in ([True] if evil[call] else []) + [False]:
                             if attempt:
                                 sample = hostile[(n + call) % len(hostile)]
+                                if sample is not None:  # never the same twice: no render cache hit
+                                    sample = [[kind, data + f" {n}-{call}" if kind in ("text/markdown", "stdout") else data]
+                                              for kind, data in sample]
                                 payload = (b"[" * 100_000 + b"]" * 100_000) if sample is None else json.dumps(
                                     {"media": sample, "result_id": f"evil{n}-{call}"}).encode()
                             else:
