@@ -59,3 +59,32 @@ def test_render_then_extend_starts_a_new_element() -> None:
     assert list(item_classes(changed)) == ["s-2"]
     texts = re.findall(r'<pre class="bai-media-stream bai-media-stream-stdout">([^<]*)</pre>', str(result))
     assert texts == ["A2\n", "B\n", "C\n"]
+
+
+def test_a_context_for_an_item_is_the_one_the_constructor_makes() -> None:
+    renderer = Renderer()
+    state, exists = object(), {"a"}.__contains__
+    fast = Context.for_item(renderer, "r", 3, "r-3", True, state, exists, renderer.error_fragment)
+    made = Context(renderer, result_id="r", index=3, element_id="r-3", continuing=True, state=state, exists=exists,
+                   nested=renderer.error_fragment)
+    for name in Context.__slots__:
+        assert getattr(fast, name) == getattr(made, name), name
+    assert fast.budget.left == renderer.limits.item_parts and fast.budget is fast.budget  # made once, when asked
+
+
+def test_output_and_media_item_stay_frozen_dataclasses_with_their_defaults() -> None:
+    import dataclasses
+
+    import pytest
+
+    out = Output(Markup("x"), classes=("c",))
+    assert (out.updates, out.append) == ({}, None) and out.updates is not Output(Markup("x")).updates
+    assert dataclasses.replace(out, append=Markup("y")) == Output(Markup("x"), ("c",), {}, Markup("y"))
+    item = MediaItem(type="text/plain", data="x")
+    assert item == MediaItem("text/plain", "x", {}, None) and item.metadata is not MediaItem("a", 1).metadata
+    assert MediaItem("a", 1, None).metadata is None  # given values are kept as given
+    for frozen, field in ((out, "html"), (item, "type")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(frozen, field, "z")
+    assert MediaItem.coerce(("Text/Plain ", "x", None)) == MediaItem("text/plain", "x")
+    assert MediaItem.coerce(["a", 1, "not a mapping"]).metadata == {}

@@ -51,3 +51,34 @@ def test_an_overriding_template_of_any_shape_is_used(tmp_path) -> None:  # type:
     (tmp_path / "item.html").write_text('<section id="{{ item.element_id }}">{% if item.inner %}{{ item.inner }}{% endif %}</section>\n')
     html = Renderer(template_dirs=[tmp_path]).handle_all([("stdout", "hi\n")], "r")
     assert '<section id="r-0"><pre class="bai-media-stream bai-media-stream-stdout">hi\n</pre></section>' in html
+
+
+@given(st.text())
+def test_both_escapes_of_text_are_markupsafe_escape(text: str) -> None:
+    from bai_media.templating import _escape_text, escape_text
+
+    assert _escape_text(text) == escape_text(text) == escape(text)
+
+
+class _Html:
+    def __init__(self, html: object) -> None:
+        self.html = html
+
+    def __html__(self) -> object:
+        return self.html
+
+
+@given(st.text())
+def test_objects_with_their_own_html_render_as_jinja_renders_them(text: str) -> None:
+    source = "<p>{{ v }}</p>"
+    fast = compile_simple(source)
+    assert fast is not None
+    for value in (_Html(text), _Html(Markup(text)), _Html(_Html(text)), 3.5, None):
+        assert fast(v=value) == jinja2.Environment(autoescape=True).from_string(source).render(v=value)
+
+
+def test_placeholders_named_like_keywords_or_helpers_stay_with_jinja() -> None:
+    assert compile_simple("{{ class }}") is None and compile_simple("{{ a.if }}") is None
+    assert compile_simple("{{ _text }}") is None and compile_simple("{{ _v0 }}") is None
+    fast = compile_simple('<b data-type="{{ type }}">{{ str }}</b>')  # builtin names are fine
+    assert fast is not None and fast(type="<x>", str="&") == '<b data-type="&lt;x&gt;">&amp;</b>'
