@@ -20,6 +20,7 @@ import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -448,27 +449,57 @@ class _FastTables(TableProcessor):
         return "|" in block.partition("\n")[0] and super().test(parent, block)
 
 
-#: Inline patterns registered here, and what each needs in the text to match at all.
-_INLINE_TRIGGERS = {
-    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[",
-    "image_reference": r"\[", "short_reference": r"\[", "short_image_ref": r"\[", "autolink": "<",
-    "automail": "<", "linebreak": r"  \n", "html": "<", "bai_math": "BAIMATH", "entity": "&",
-    "em_strong": "[*_]", "bai_strike": "~~",
+#: Inline patterns registered here, and the strings one of which each needs in the text to
+#: match at all (a necessary condition of its regular expression, tested with ``in``).
+_INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "image_link": ("![",),
+    "image_reference": ("![",), "short_reference": ("[",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "bai_math": ("BAIMATH",), "entity": ("&",),
+    "em_strong": ("*", "_"), "bai_strike": ("~~",),
 }
 
 
 class _QuickInline(InlineTreeprocessor):
-    """Python-Markdown tries every inline pattern on every text run; most runs of prose hold
-    nothing any pattern could match, and are returned as they are without the tries."""
+    """Python-Markdown runs every inline pattern's regular expression over every text run; most
+    runs hold nothing a given pattern needs (most prose needs none), and its scan is skipped.
+
+    Skipping is exact: a pattern that cannot match leaves the text as it is and the next one
+    starts from the beginning, as here; and a placeholder for a match holds no trigger string,
+    so one absent from a run stays absent while patterns replace parts of it.
+    """
 
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self.trigger = re.compile("|".join(sorted(set(_INLINE_TRIGGERS.values()))))
+        self.trigger = re.compile("|".join(sorted({re.escape(s) for needs in _INLINE_TRIGGERS.values() for s in needs})))
+        self.patterns: list[Any] = []
+        self.needs: list[tuple[str, ...]] = []
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        if not self.patterns:
+            by_id = {id(self.inlinePatterns[name]): needs for name, needs in _INLINE_TRIGGERS.items()}
+            self.patterns = list(self.inlinePatterns)
+            self.needs = [by_id[id(pattern)] for pattern in self.patterns]
+        return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
-        if self.trigger.search(data) is None:
+        if isinstance(data, AtomicString) or self.trigger.search(data) is None:
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        patterns, needs = self.patterns, self.needs
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            for needed in needs[patternIndex]:
+                if needed in data:
+                    break
+            else:
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
 class _Bai(Extension):
