@@ -19,7 +19,6 @@ import secrets
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -32,11 +31,8 @@ from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor, Tree
 from markdown.util import AtomicString
 from markupsafe import Markup
 from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from ..highlight import FORMATTER, lexer
 from ..items import MediaItem
 from ..mathml import MAX_FORMULA_CHARS, MAX_FORMULAS, MathError, find_math, tex_to_mathml, unrendered_math
 from ..registry import Registry
@@ -408,16 +404,7 @@ class _Tasks(Treeprocessor):
             li.set("class", "task-list-item")
 
 
-_FORMATTER = HtmlFormatter(cssclass="highlight")
 _FENCE_CLASS = re.compile(r"\.?([\w#+-][\w#.+-]*)")
-
-
-@lru_cache(maxsize=256)
-def _lexer(language: str) -> Lexer:
-    try:
-        return get_lexer_by_name(language) if language else TextLexer()
-    except ClassNotFound:
-        return TextLexer()
 
 
 class _Fences(Preprocessor):
@@ -434,7 +421,7 @@ class _Fences(Preprocessor):
             if m.group("attrs"):
                 found = _FENCE_CLASS.match(m.group("attrs").strip())
                 language = found.group(1) if found else ""
-            code = highlight(m.group("code"), _lexer(language.lower()), _FORMATTER)
+            code = highlight(m.group("code"), lexer(language.lower()), FORMATTER)
             out += [text[pos : m.start()], "\n", self.md.htmlStash.store(code), "\n"]
             pos = m.end()
         out.append(text[pos:])
