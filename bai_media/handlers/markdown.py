@@ -14,19 +14,21 @@ literally, with a visible notice, so every item stays linear in its size.
 from __future__ import annotations
 
 import html
+import os
 import re
-import secrets
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
@@ -436,6 +438,42 @@ class _FastTables(TableProcessor):
         return "|" in block.partition("\n")[0] and super().test(parent, block)
 
 
+class _QuickHtmlBlocks(HtmlBlockPreprocessor):
+    """Raw HTML blocks are found by feeding the whole text to an HTML parser; text without a
+    ``<`` or an ``&`` is plain data to it and comes back as it went in (so is returned as is)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("<" in line or "&" in line for line in lines):
+            return lines
+        return super().run(lines)
+
+
+#: Block processors whose test searches the whole block, and the strings one of which the block
+#: needs for their regular expression to match at all.
+_BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {"hashheader": ("#",), "quote": (">",), "hr": ("-", "_", "*")}
+
+
+def _needing(needs: tuple[str, ...], test: Callable[[etree.Element, str], bool]) -> Callable[[etree.Element, str], bool]:
+    def quick_test(parent: etree.Element, block: str) -> bool:
+        return any(needed in block for needed in needs) and test(parent, block)
+
+    return quick_test
+
+
+def _parse_blocks(parser: BlockParser) -> Callable[[etree.Element, list[str]], None]:
+    """:meth:`BlockParser.parseBlocks` with its processors listed once per call, not per block."""
+
+    def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
+        processors = list(parser.blockprocessors)
+        while blocks:
+            for processor in processors:
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    return parse_blocks
+
+
 #: Inline patterns registered here, and the strings one of which each needs in the text to
 #: match at all (a necessary condition of its regular expression, tested with ``in``).
 _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -501,6 +539,11 @@ class _Bai(Extension):
         md.preprocessors.register(_Fences(md), "fenced_code_block", 25)
         table = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_FastTables(md.parser, table.config), "table", 75)  # type: ignore[attr-defined]
+        for name, needs in _BLOCK_TRIGGERS.items():
+            processor = md.parser.blockprocessors[name]
+            processor.test = _needing(needs, processor.test)  # type: ignore[method-assign]
+        md.parser.parseBlocks = _parse_blocks(md.parser)  # type: ignore[method-assign]
+        md.preprocessors.register(_QuickHtmlBlocks(md), "html_block", 20)
         # After links, autolinks and raw HTML (so a token in a URL or tag stays inert), before
         # emphasis; tokens hold no markdown characters, so the order changes nothing else.
         md.inlinePatterns.register(_Math(self, md), "bai_math", 85)
@@ -513,7 +556,7 @@ class _Bai(Extension):
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
 
     def start(self) -> _Render:
-        self.state = _Render(secrets.token_hex(6).upper())
+        self.state = _Render(os.urandom(6).hex().upper())  # what secrets.token_hex reads, fewer calls
         return self.state
 
 
