@@ -196,20 +196,39 @@ def _state(rules: list[tuple[Any, Any, Any]]) -> _State:
     return state
 
 
+#: Matches in a row that consume nothing before the position is taken as matched by no rule (and
+#: the states start over). Some of Pygments' lexers loop forever on some text (MCSchema on
+#: ``<!--`` pushes states without end); a lexer that works needs a handful.
+MAX_STALLS = 100
+
+
 def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)) -> Iterator[tuple[int, Any, str]]:
     """:meth:`RegexLexer.get_tokens_unprocessed` as Pygments writes it, with the rules tried at a
-    position narrowed to those that can start with its character."""
+    position narrowed to those that can start with its character, and loops of empty matches
+    cut after :data:`MAX_STALLS`."""
     pos = 0
     end = len(text)
     tokendefs = self._tokens
     statestack = list(stack)
     statetokens = tokendefs[statestack[-1]]
     state = _state(statetokens)
+    stalls = 0
     while 1:
         rules = state.by_char.get(text[pos], state.other) if pos < end else statetokens
+        matched = False
         for rexmatch, action, new_state in rules:
             m = rexmatch(text, pos)
             if m:
+                if m.end() > pos:
+                    stalls = 0
+                elif stalls >= MAX_STALLS:  # a loop of empty matches: no rule matches here after all
+                    statestack = list(stack)
+                    statetokens = tokendefs[statestack[-1]]
+                    state = _state(statetokens)
+                    break
+                else:
+                    stalls += 1
+                matched = True
                 if action is not None:
                     if type(action) is _TokenType:
                         yield pos, action, m.group()
@@ -240,8 +259,9 @@ def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("
                     statetokens = tokendefs[statestack[-1]]
                     state = _state(statetokens)
                 break
-        else:
+        if not matched:
             # no rule matched: at a newline, back to the root state; else one error character
+            stalls = 0
             try:
                 if text[pos] == "\n":
                     statestack = ["root"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
 from pygments.lexer import RegexLexer, default
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Keyword, Name, Punctuation, String, Text
+from pygments.token import Error, Keyword, Name, Punctuation, String, Text
 
 from bai_media.highlight import dispatched, lexer
 
@@ -72,3 +73,20 @@ def test_case_insensitive_and_unicode_rules_match_as_in_pygments() -> None:
     text = "\u212aELVIN kelvin \u017f\u017ft sst 1x éx \u212ax q qq zy 'ab' \"c\" ß 中x\n"
     assert list(dispatched(_Cases()).get_tokens(text)) == list(_Cases().get_tokens(text))
     assert (Keyword, "\u212aELVIN") in list(dispatched(_Cases()).get_tokens(text))
+
+
+class _Runaway(RegexLexer):
+    """A lexer whose empty match pushes a state for ever, as Pygments' MCSchema lexer does on ``<!--``."""
+
+    tokens = {"root": [(r"a+", Name), (r"(?=<)", Text, "#push")]}
+
+
+@pytest.mark.parametrize("make", [_Runaway, lambda: get_lexer_by_name("mcschema")])
+def test_lexers_that_loop_on_empty_matches_end_in_linear_time(make) -> None:  # type: ignore[no-untyped-def]
+    """Pygments never returns on these; ours takes the stalled position as an error character."""
+    text = "<!--aa" * 2_000
+    start = time.process_time()
+    tokens = list(dispatched(make()).get_tokens(text))
+    assert "".join(value for _, value in tokens) == text + "\n"
+    assert time.process_time() - start < 5
+    assert (Error, "<") in tokens
