@@ -171,6 +171,8 @@ def _shape(source: str, state: _Render) -> tuple[str, str]:
 
 def _prepare(text: str, state: _Render) -> str:
     """Math spans outside code become tokens; shapes the parser is superlinear on are bounded."""
+    if "`" not in text and "~~~" not in text:  # no code: spare the scan for it
+        return _prose(text, state)
     out: list[str] = []
     pos = 0
     for code in _CODE.finditer(text):
@@ -191,7 +193,7 @@ def _prose(segment: str, state: _Render) -> str:
         pos = span.end
     parts.append(segment[pos:])
     prose = "".join(parts)
-    if _QUOTES.search(prose):
+    if prose.count(">") > MAX_QUOTE_DEPTH and _QUOTES.search(prose):
         prose = _QUOTES.sub(r"\1", prose)
         state.notices.append(f"Blockquotes nested deeper than {MAX_QUOTE_DEPTH} levels are shown at that depth.")
     if _tag_scan_cost(prose) > TEXT_BUDGET * 10:
