@@ -79,27 +79,33 @@ def _literal(code: int, flags: int) -> _Firsts:
 
 
 def _char_class(items: list[tuple[Any, Any]], flags: int) -> _Firsts | None:
-    """A parsed ``[...]`` set written back as a character class; None for what we do not write."""
+    """A parsed ``[...]`` set written back as a character class for testing ASCII characters
+    (case-sensitive, what lies beyond ASCII only sets ``wide``); None for what we do not write."""
+    ignore = bool(flags & re.IGNORECASE)
+    negate, wide = False, ignore
     out = []
-    wide = bool(flags & re.IGNORECASE)
     for op, av in items:
         if op is sre_c.NEGATE:
-            out.insert(0, "^")
-            wide = True
+            negate = wide = True
         elif op is sre_c.LITERAL:
-            out.append(re.escape(chr(av)))
             wide = wide or av > 127
+            if av < 128 or ignore:
+                out.append(re.escape(chr(av)))
         elif op is sre_c.RANGE:
-            out.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
-            wide = wide or av[1] > 127
+            low, high = av
+            wide = wide or high > 127
+            if low < 128 or ignore:
+                out.append(f"{re.escape(chr(low))}-{re.escape(chr(high if ignore else min(high, 127)))}")
         elif op is sre_c.CATEGORY and av in _CATEGORIES:
             out.append(_CATEGORIES[av])
             wide = True
         else:
             return None
-    if not out or out == ["^"]:
-        return None
-    return _Firsts([_with_flags("[" + "".join(out) + "]", flags)], wide, False)
+    if out:
+        part = "[" + ("^" if negate else "") + "".join(out) + "]"
+    else:
+        part = "[\\x00-\\x7f]" if negate else "(?!)"
+    return _Firsts([_with_flags(part, flags)], wide, False)
 
 
 def _with_flags(part: str, flags: int) -> str:
@@ -155,44 +161,71 @@ def _seq_firsts(items: Any, flags: int) -> _Firsts | None:
     return _Firsts(parts, wide, True)
 
 
-def _first_char(rexmatch: Callable[..., Any]) -> _Firsts | None:
-    """What a match of the rule can start with; None: anything."""
+def _first_chars(rexmatch: Callable[..., Any]) -> tuple[frozenset[str], bool] | None:
+    """The ASCII characters a match of the rule can start with, and whether it can start with a
+    non-ASCII one; None: anything (or nothing, an empty match)."""
     pattern = getattr(rexmatch, "__self__", None)
     if not isinstance(pattern, re.Pattern) or getattr(rexmatch, "__name__", "") != "match":
         return _ANY
     if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
         return _ANY
+    return _pattern_first_chars(pattern.pattern, pattern.flags)
+
+
+@lru_cache(maxsize=4096)
+def _pattern_first_chars(source: str, flags: int) -> tuple[frozenset[str], bool] | None:
+    # States share most rules (Pygments' include), so each pattern is read once.
     try:
-        found = _seq_firsts(sre_parse.parse(pattern.pattern, pattern.flags), pattern.flags & _FLAGS)
+        found = _seq_firsts(sre_parse.parse(source, flags), flags & _FLAGS)
     except (re.error, RecursionError, ValueError):
         return _ANY
-    return _ANY if found is None or found.nullable else found
+    if found is None or found.nullable:
+        return _ANY
+    test = re.compile("|".join(found.parts) or "(?!)").fullmatch
+    return frozenset(chr(code) for code in range(128) if test(chr(code))), found.wide
 
 
 class _State:
     """A state's rules, and for each ASCII character the rules that can start with it; other
-    characters get every rule that can start with some non-ASCII character."""
+    characters get every rule that can start with some non-ASCII character. Without ``tables``,
+    every character gets every rule (Pygments' own way)."""
 
     __slots__ = ("rules", "by_char", "other")
 
-    def __init__(self, rules: list[tuple[Any, Any, Any]]) -> None:
+    def __init__(self, rules: list[tuple[Any, Any, Any]], tables: bool = True) -> None:
         self.rules = rules
-        firsts = [_first_char(rule[0]) for rule in rules]
-        tests = [None if first is _ANY else re.compile("|".join(first.parts) or "(?!)").fullmatch for first in firsts]
-        self.by_char = {chr(code): [rule for rule, test in zip(rules, tests) if test is None or test(chr(code))]
+        if not tables:
+            self.by_char: dict[str, list[tuple[Any, Any, Any]]] = {}
+            self.other = rules
+            return
+        starts = [_first_chars(rule[0]) for rule in rules]
+        self.by_char = {chr(code): [rule for rule, first in zip(rules, starts) if first is _ANY or chr(code) in first[0]]
                         for code in range(128)}
-        self.other = [rule for rule, first in zip(rules, firsts) if first is _ANY or first.wide]
+        self.other = [rule for rule, first in zip(rules, starts) if first is _ANY or first[1]]
 
 
 #: Rule lists (one per lexer state) and their per-character tables, built on first use; one per
 #: state of the lexers in use, so bounded.
 _STATES: dict[int, _State] = {}
+_PLAIN: dict[int, _State] = {}
+#: Characters a lexer class lexes the plain way before its tables are built: building them costs
+#: about what lexing this much text the plain way does (10-15 ms for Python), which a notebook
+#: with little code should not pay.
+WARM_CHARS = 10_000
+_lexed: dict[type, int] = {}
 
 
 def _state(rules: list[tuple[Any, Any, Any]]) -> _State:
     state = _STATES.get(id(rules))
     if state is None or state.rules is not rules:
         state = _STATES[id(rules)] = _State(rules)
+    return state
+
+
+def _plain(rules: list[tuple[Any, Any, Any]]) -> _State:
+    state = _PLAIN.get(id(rules))
+    if state is None or state.rules is not rules:
+        state = _PLAIN[id(rules)] = _State(rules, tables=False)
     return state
 
 
@@ -204,14 +237,17 @@ MAX_STALLS = 100
 
 def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)) -> Iterator[tuple[int, Any, str]]:
     """:meth:`RegexLexer.get_tokens_unprocessed` as Pygments writes it, with the rules tried at a
-    position narrowed to those that can start with its character, and loops of empty matches
-    cut after :data:`MAX_STALLS`."""
+    position narrowed to those that can start with its character (once the lexer's class has
+    lexed :data:`WARM_CHARS`), and loops of empty matches cut after :data:`MAX_STALLS`."""
+    lexed = _lexed.get(type(self), 0)
+    _lexed[type(self)] = lexed + len(text)
+    state_of = _state if lexed >= WARM_CHARS else _plain
     pos = 0
     end = len(text)
     tokendefs = self._tokens
     statestack = list(stack)
     statetokens = tokendefs[statestack[-1]]
-    state = _state(statetokens)
+    state = state_of(statetokens)
     stalls = 0
     while 1:
         rules = state.by_char.get(text[pos], state.other) if pos < end else statetokens
@@ -224,7 +260,7 @@ def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("
                 elif stalls >= MAX_STALLS:  # a loop of empty matches: no rule matches here after all
                     statestack = list(stack)
                     statetokens = tokendefs[statestack[-1]]
-                    state = _state(statetokens)
+                    state = state_of(statetokens)
                     break
                 else:
                     stalls += 1
@@ -257,7 +293,7 @@ def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("
                     else:
                         raise AssertionError(f"wrong state def: {new_state!r}")
                     statetokens = tokendefs[statestack[-1]]
-                    state = _state(statetokens)
+                    state = state_of(statetokens)
                 break
         if not matched:
             # no rule matched: at a newline, back to the root state; else one error character
@@ -266,7 +302,7 @@ def _tokens_unprocessed(self: RegexLexer, text: str, stack: tuple[str, ...] = ("
                 if text[pos] == "\n":
                     statestack = ["root"]
                     statetokens = tokendefs["root"]
-                    state = _state(statetokens)
+                    state = state_of(statetokens)
                     yield pos, Whitespace, "\n"
                     pos += 1
                     continue

@@ -12,6 +12,7 @@ from pygments.lexer import RegexLexer, default
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Keyword, Name, Punctuation, String, Text
 
+from bai_media import highlight
 from bai_media.highlight import dispatched, lexer
 
 #: Languages notebooks declare, and some whose rules use case-insensitive or Unicode classes.
@@ -21,6 +22,12 @@ LANGUAGES = ["python", "python2", "r", "julia", "bash", "javascript", "typescrip
 PIECES = ["def ", "class ", "if ", "x", "K", "\u212a", "\u017f", "ß", "é", "中", "→", " ", "\t", "\n", "\r\n", "\0", '"', "'", '"""',
           "'''", "#", "//", "/*", "*/", "<!--", "-->", "<a>", "</a>", "{", "}", "(", ")", "[", "]", "$", "@", "\\", "0x1F", "1e-3",
           "rb'", "F'{x}'", "%%time", "!ls", "=", "==", ":", ";", ",", ".", "&", "|", "^", "~", "`", "?", "END", "begin", "Select"]
+
+
+@pytest.fixture(autouse=True)
+def tables_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lexers build their tables only after some text; here from the first character."""
+    monkeypatch.setattr(highlight, "WARM_CHARS", 0)
 
 
 def _texts(shared: Path | None) -> list[str]:
@@ -81,12 +88,29 @@ class _Runaway(RegexLexer):
     tokens = {"root": [(r"a+", Name), (r"(?=<)", Text, "#push")]}
 
 
+@pytest.mark.parametrize("warm", [0, 10**12])
 @pytest.mark.parametrize("make", [_Runaway, lambda: get_lexer_by_name("mcschema")])
-def test_lexers_that_loop_on_empty_matches_end_in_linear_time(make) -> None:  # type: ignore[no-untyped-def]
-    """Pygments never returns on these; ours takes the stalled position as an error character."""
+def test_lexers_that_loop_on_empty_matches_end_in_linear_time(make, warm: int, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Pygments never returns on these; ours takes the stalled position as an error character,
+    with its tables or before it has them."""
+    monkeypatch.setattr(highlight, "WARM_CHARS", warm)
     text = "<!--aa" * 2_000
     start = time.process_time()
     tokens = list(dispatched(make()).get_tokens(text))
     assert "".join(value for _, value in tokens) == text + "\n"
     assert time.process_time() - start < 5
     assert (Error, "<") in tokens
+
+
+def test_tables_are_built_only_for_lexers_with_much_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A little code is lexed the plain way (building tables costs about what 10,000 characters
+    do); the same tokens either way."""
+    monkeypatch.setattr(highlight, "WARM_CHARS", 10_000)
+    monkeypatch.setattr(highlight, "_lexed", {})
+    monkeypatch.setattr(highlight, "_STATES", {})
+    ours = dispatched(_Cases())
+    text = "kelvin 'a' zy q\n" * 10
+    expected = list(_Cases().get_tokens(text))
+    assert list(ours.get_tokens(text)) == expected and highlight._STATES == {}
+    list(ours.get_tokens("x" * 10_000))
+    assert list(ours.get_tokens(text)) == expected and highlight._STATES != {}
