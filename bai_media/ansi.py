@@ -7,6 +7,7 @@ bounded for any stream length. Styles come from :mod:`.sgr`, the HTML from :mod:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from typing import Any
@@ -131,7 +132,11 @@ class Terminal:
         self.style = PLAIN
         self.line = _Line()
         self.head: list[_Kept] = []
-        self.head_chars = 0
+        self.head_chars = 0  # sealed lines included
+        # Head lines restored from a save and not needed since: their saved JSON array, as text,
+        # so a continued stream neither parses nor re-encodes what the page already shows.
+        self._sealed = ""
+        self._sealed_lines = 0
         self.tail: deque[_Kept] = deque()
         self.tail_chars = 0
         self.cut_chars = 0
@@ -332,7 +337,7 @@ class Terminal:
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
-        parts = [kept.to_html() for kept in self.head]
+        parts = [kept.to_html() for kept in self._whole_head()]
         if self.cut_chars:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
@@ -352,12 +357,24 @@ class Terminal:
         if shown is None or shown[1] != self.cut_chars or self.notices:
             return None  # notices follow the last line, so appending would land after them
         new = self.lines - shown[0]
-        if new > len(self.head) + len(self.tail):
+        if new > self._sealed_lines + len(self.head) + len(self.tail):
             return None
         tail, from_head = self.tail, max(0, new - len(self.tail))
-        parts = [kept.to_html() for kept in self.head[len(self.head) - from_head:]] if from_head else []
+        head = self.head if from_head <= len(self.head) else self._whole_head()
+        parts = [kept.to_html() for kept in head[len(head) - from_head:]] if from_head else []
         parts += [tail[i].to_html() for i in range(len(tail) - (new - from_head), len(tail))]
         return Markup(self._join(parts))
+
+    def _whole_head(self) -> list[_Kept]:
+        """Every head line: sealed ones are parsed (and then kept as lines) only when shown again."""
+        if self._sealed:
+            try:
+                raws = _list(json.loads(self._sealed))
+            except ValueError:
+                raws = [[[_style_json(PLAIN), f"[{self._sealed_lines:,} saved lines could not be read]"]]]
+            self.head[:0] = [_Kept(None, raw, 0) for raw in raws]
+            self._sealed, self._sealed_lines = "", 0
+        return self.head
 
     def _join(self, parts: list[str]) -> str:
         pending = render_runs(self.line.to_runs()) if self.line.length else ""
@@ -378,9 +395,12 @@ class Terminal:
             "budget": self.budget,
             "style": _style_json(self.style),
             "line": {"runs": [[_style_json(st), text] for st, text in self.line.to_runs()], "cursor": self.line.cursor},
-            "head": [kept.to_json() for kept in self.head],
+            # The head as JSON text: appended to, never re-parsed, by each continued call.
+            "head": _join_arrays(self._sealed, json.dumps([kept.to_json() for kept in self.head], separators=(",", ":"))),
+            "head_lines": self._sealed_lines + len(self.head),
+            "head_chars": self.head_chars,
             "tail": [kept.to_json() for kept in self.tail],
-            "sizes": [kept.size for kept in self.head] + [kept.size for kept in self.tail],
+            "sizes": [kept.size for kept in self.tail],
             "cut_chars": self.cut_chars,
             "pending_escape": self._pending_escape,
             "lines": self.lines,
@@ -401,15 +421,22 @@ class Terminal:
         term.line.cursor = min(_count(data["line"]["cursor"]), term.line.length + term.budget)
         # Kept lines are checked and rendered only when shown again, which a continued stream
         # never needs: restoring costs little more than parsing the JSON.
-        head, tail = _list(data["head"]), _list(data["tail"])
+        head, tail = data["head"], _list(data["tail"])
+        if isinstance(head, str):  # sealed: checked when parsed, if ever
+            if not (head.startswith("[") and head.endswith("]")):
+                raise ValueError("a saved terminal head is not a JSON array")
+            term._sealed, term._sealed_lines = ("", 0) if head == "[]" else (head, _count(data["head_lines"]))
+            term.head_chars, head = min(_count(data["head_chars"]), term.budget), []
         sizes = data.get("sizes")
-        if not (isinstance(sizes, list) and len(sizes) == len(head) + len(tail)
+        if not (isinstance(sizes, list) and len(sizes) in (len(tail), len(head) + len(tail))
                 and all(type(size) is int and size > 0 for size in sizes)):
-            sizes = [_raw_size(raw) for raw in head] + [_raw_size(raw) for raw in tail]
-        term.head = [_Kept(None, raw, size) for raw, size in zip(head, sizes)]
-        term.tail = deque(_Kept(None, raw, size) for raw, size in zip(tail, sizes[len(head):]))
-        term.head_chars, term.tail_chars = sum(sizes[:len(head)]), sum(sizes[len(head):])
-        kept = len(term.head) + len(term.tail)
+            sizes = [_raw_size(raw) for raw in _list(head)] + [_raw_size(raw) for raw in tail]
+        sizes = sizes[len(sizes) - len(tail):]
+        term.head = [_Kept(None, raw, _raw_size(raw)) for raw in _list(head)]  # an older save's list
+        term.head_chars += sum(kept.size for kept in term.head)
+        term.tail = deque(_Kept(None, raw, size) for raw, size in zip(tail, sizes))
+        term.tail_chars = sum(sizes)
+        kept = term._sealed_lines + len(term.head) + len(term.tail)
         term.lines = max(_count(data.get("lines", kept)), kept)
         shown = data.get("shown")
         if isinstance(shown, list) and len(shown) == 2:
@@ -450,6 +477,13 @@ class _Kept:
         return self.raw
 
 
+def _join_arrays(left: str, right: str) -> str:
+    """Two JSON array texts as one, without parsing either."""
+    if not left or left == "[]":
+        return right
+    return left if right == "[]" else f"{left[:-1]},{right[1:]}"
+
+
 def _raw_size(raw: Any) -> int:
     """A saved line's size as the budget counts it (its characters and the newline)."""
     pairs = _list(raw)
@@ -461,8 +495,9 @@ def _raw_size(raw: Any) -> int:
 _HEX_COLOR = re.compile(r"#[0-9a-f]{6}")
 
 
-def _style_json(style: Style) -> list[Any]:
-    return list(style)
+def _style_json(style: Style) -> list[Any] | None:
+    """A style as JSON; None for the plain style most text has, which keeps saves small."""
+    return None if style == PLAIN else list(style)
 
 
 def _colour(value: Any) -> int | str | None:
@@ -474,6 +509,8 @@ def _colour(value: Any) -> int | str | None:
 
 
 def _style_from_json(raw: Any) -> Style:
+    if raw is None:
+        return PLAIN
     if not isinstance(raw, list) or len(raw) != len(Style._fields):
         raise ValueError("a saved terminal style is malformed")
     fg, bg, *flags, link = raw

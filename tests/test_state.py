@@ -71,9 +71,19 @@ def test_restored_terminal_state_is_checked_like_kernel_output() -> None:
     term = Terminal(1000)
     term.feed("\x1b[31mred\nline")
     saved = term.to_json()
-    saved["head"][0][0][1] = "<script>alert(1)</script>"
+    head = json.loads(saved["head"])  # kept as JSON text, parsed only when shown again
+    head[0][0][1] = "<script>alert(1)</script>"
+    saved["head"] = json.dumps(head)
     restored = Terminal.from_json(saved)
     assert "<script>" not in restored.html() and "&lt;script&gt;" in restored.html()
+    for broken in ('[[["x"]]]', "[}]", '[[[[null,null,false,false,false,false,false,false,"javascript:x"],"<b>"]]]'):
+        html = Terminal.from_json({**saved, "head": broken}).html()  # damaged: a visible note, never markup
+        assert "<b>" not in html and "javascript" not in html and ("could not be read" in html or "&lt;b&gt;" in html)
+    with pytest.raises(ValueError):
+        Terminal.from_json({**saved, "head": "not an array"})
+    old = {**saved, "head": head, "sizes": [4] + saved["sizes"]}  # a save from before heads were sealed
+    old.pop("head_lines"), old.pop("head_chars")
+    assert Terminal.from_json(old).html() == restored.html()
     saved["style"][8] = "javascript:alert(1)"
     assert Terminal.from_json(saved).style.link is None
     for bad in ('red" onmouseover="x', 16, True):

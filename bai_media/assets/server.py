@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..contrib.common import same_origin
-from ..contrib.runs import MAX_BODY, Answer, RunService, parse_payload, read_body
+from ..contrib.lanes import Lane
+from ..contrib.runs import MAX_BODY, Answer, RunService, read_body
 from ..renderer import Renderer
 from ..resources import resource_dir, static_dir, templates_dir
 from ..store import MemoryStore
@@ -92,7 +93,7 @@ class DevServer:
         self.build: BuildResult = self._rebuild()
         self.renderer = Renderer()
         self.builds = 1
-        self.runs = RunService(self.renderer, MemoryStore())
+        self.runs = RunService(self.renderer, MemoryStore(), lane=Lane())
         self.httpd = _Server((host, port), self._handler())
         self.port = self.httpd.server_address[1]
         self._threads: list[threading.Thread] = []
@@ -111,7 +112,7 @@ class DevServer:
             return
         with self._lock:
             self.build, self.renderer = result, Renderer()
-            self.runs = RunService(self.renderer, self.runs.store)
+            self.runs = RunService(self.renderer, self.runs.store, lane=self.runs.lane)
             self.builds += 1
 
     def start(self) -> DevServer:
@@ -240,10 +241,9 @@ class DevServer:
                     body = read_body(self.headers.get("Content-Type", ""), int(length), self._read_body, MAX_BODY)
                 except ValueError as exc:
                     body = Answer(HTTPStatus.BAD_REQUEST, f"{exc}\n")
-                payload = parse_payload(body) if isinstance(body, bytes) else body
                 # One local developer: one scope, so continued results work without sessions.
-                answer = payload if isinstance(payload, Answer) else server.runs.answer(payload, "dev-server")
-                self._send(answer.status, answer.body.encode(), answer.content_type)
+                answer = server.runs.respond(body, "dev-server")
+                self._send(answer.status, answer.body.encode(), answer.content_type, answer.headers)
                 if answer.status != HTTPStatus.OK:
                     self.close_connection = True  # the body may be unread
 

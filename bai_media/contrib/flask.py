@@ -4,7 +4,9 @@ Config (with defaults): ``BACKENDAI_ASSET_ROOT`` (None: serve the installed asse
 ``BAI_MEDIA_SANITIZER`` ("nh3"), ``BAI_MEDIA_REMOTE_MEDIA`` ("allow", "block" or a proxy URL template),
 ``BAI_MEDIA_URL_PREFIX`` ("/bai-media"), ``BAI_MEDIA_RENDER_ENDPOINT`` (True), ``BAI_MEDIA_MAX_BODY`` (10 MB),
 ``BAI_MEDIA_STATE_STORE`` ("memory://"; or "redis://host:port/db" to continue runs across worker
-processes and machines), ``BAI_MEDIA_STATE_TTL`` (3600 s). Continuing a run needs Flask sessions (``SECRET_KEY``).
+processes and machines), ``BAI_MEDIA_STATE_TTL`` (3600 s), ``BAI_MEDIA_HEAVY_BODY`` (64,000 bytes
+of work make a request heavy; None: no request is) and ``BAI_MEDIA_HEAVY_SLOTS`` (heavy requests
+rendering at once per machine; None: half the CPUs). Continuing a run needs Flask sessions (``SECRET_KEY``).
 ``BaiMedia(app, renderer=Renderer(...))`` (or ``init_app(app, renderer=...)``) gives the helpers,
 the filter and the render endpoint a configured renderer (custom handlers, limits, templates);
 without one they share a default renderer for ``BAI_MEDIA_SANITIZER`` and ``BAI_MEDIA_REMOTE_MEDIA``.
@@ -26,7 +28,8 @@ from ..assets.tags import asset_tags
 from ..renderer import Renderer
 from ..store import DEFAULT_TTL, from_url
 from .common import local_asset, local_assets, render_value, renderer_for, same_origin
-from .runs import MAX_BODY, SCOPE_KEY, Answer, RunService, parse_payload, read_body
+from .lanes import HEAVY_BODY, Lane
+from .runs import MAX_BODY, SCOPE_KEY, RunService, read_body
 
 blueprint = Blueprint("bai_media", __name__)
 
@@ -50,6 +53,8 @@ class BaiMedia:
         app.config.setdefault("BAI_MEDIA_URL_PREFIX", "/bai-media")
         app.config.setdefault("BAI_MEDIA_RENDER_ENDPOINT", True)
         app.config.setdefault("BAI_MEDIA_MAX_BODY", MAX_BODY)
+        app.config.setdefault("BAI_MEDIA_HEAVY_BODY", HEAVY_BODY)
+        app.config.setdefault("BAI_MEDIA_HEAVY_SLOTS", None)
         app.config.setdefault("BAI_MEDIA_STATE_STORE", "memory://")
         app.config.setdefault("BAI_MEDIA_STATE_TTL", DEFAULT_TTL)
         app.extensions["bai_media"] = self
@@ -80,12 +85,13 @@ def _service() -> RunService:
     services: dict[Any, RunService] = current_app.extensions.setdefault("bai_media_services", {})
     config = current_app.config
     renderer = _renderer()
-    key = (id(renderer), config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"])
+    key = (id(renderer), config["BAI_MEDIA_STATE_STORE"], config["BAI_MEDIA_STATE_TTL"],
+           config["BAI_MEDIA_HEAVY_BODY"], config["BAI_MEDIA_HEAVY_SLOTS"])
     with _services_lock:  # one service per app and config: two memory stores would split runs
         if key not in services:
             store = config["BAI_MEDIA_STATE_STORE"]
-            services[key] = RunService(renderer, from_url(store),
-                                       float(config["BAI_MEDIA_STATE_TTL"]))
+            services[key] = RunService(renderer, from_url(store), float(config["BAI_MEDIA_STATE_TTL"]),
+                                       lane=Lane(config["BAI_MEDIA_HEAVY_BODY"], config["BAI_MEDIA_HEAVY_SLOTS"]))
         return services[key]
 
 
@@ -132,9 +138,8 @@ def render() -> Response:
         return Response("cross-origin request refused\n", 403, mimetype="text/plain")
     body = read_body(request.headers.get("Content-Type", ""), request.content_length, request.stream.read,
                      current_app.config["BAI_MEDIA_MAX_BODY"])
-    payload = parse_payload(body) if isinstance(body, bytes) else body
-    answer = payload if isinstance(payload, Answer) else _service().answer(payload, _scope())
-    return Response(answer.body, int(answer.status), content_type=answer.content_type)
+    answer = _service().respond(body, _scope())
+    return Response(answer.body, int(answer.status), content_type=answer.content_type, headers=answer.headers)
 
 
 @blueprint.get("/assets/<asset_hash>/<path:path>")

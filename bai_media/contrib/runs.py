@@ -5,7 +5,10 @@ and answers its container; with ``"continue": true`` it continues the saved resu
 and answers only the elements that changed. Saved results live in a :mod:`bai_media.store`
 under the visitor's *scope* (a random token in their session), so a visitor can never reach
 another's run whatever id they send. Each request has a work budget; what exceeds it becomes
-one visible notice.
+one visible notice. A call may carry ``"seq"``, a string naming it (the runtime's is a page nonce
+and a counter): a retry of a continued call whose answer was lost gets that answer again instead
+of continuing the run twice. Heavy requests render in a :class:`~bai_media.contrib.lanes.Lane`, a few at
+a time per machine, so they cannot crowd out ordinary ones.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ..renderer import Renderer
 from ..result import MediaResult, RenderedItem
 from ..store import DEFAULT_TTL, Store, StoreBusy
 from .common import parse_json
+from .lanes import Lane
 
 #: Largest request body accepted unless ``BAI_MEDIA_MAX_BODY`` says otherwise.
 MAX_BODY = 10_000_000
@@ -46,10 +50,16 @@ class Budget:
 class Answer:
     status: int
     body: str
+    retry_after: int | None = None
 
     @property
     def content_type(self) -> str:
         return "text/html; charset=utf-8" if self.status == 200 else "text/plain; charset=utf-8"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Headers besides Content-Type: Retry-After on a 503 the client should repeat."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
 def read_body(ctype: str, length: int | None, read: Callable[[int], bytes], max_body: int) -> Answer | bytes:
@@ -92,9 +102,26 @@ def parse_payload(body: bytes) -> Answer | dict[str, Any]:
 class RunService:
     """Renders requests into saved results: one per (scope, result id), kept in ``store``."""
 
-    def __init__(self, renderer: Renderer, store: Store, ttl: float = DEFAULT_TTL, budget: Budget | None = None) -> None:
+    def __init__(self, renderer: Renderer, store: Store, ttl: float = DEFAULT_TTL, budget: Budget | None = None,
+                 lane: Lane | None = None) -> None:
         self.renderer, self.store, self.ttl = renderer, store, ttl
         self.budget = budget or Budget()
+        self.lane = lane
+
+    def respond(self, body: Answer | bytes, scope: str | None) -> Answer:
+        """The answer to a request body (or to :func:`read_body`'s refusal): heavy requests take
+        a slot of the lane, or are told to retry; see :mod:`bai_media.contrib.lanes`."""
+        if isinstance(body, Answer):
+            return body
+        payload = parse_payload(body)
+        if isinstance(payload, Answer):
+            return payload
+        if self.lane is None or not self.lane.heavy(len(body), payload["media"]):
+            return self.answer(payload, scope)
+        answer = self.lane.run(lambda: self.answer(payload, scope))
+        if answer is None:
+            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "busy rendering other large requests; try again shortly\n", retry_after=1)
+        return answer
 
     def answer(self, payload: dict[str, Any], scope: str | None) -> Answer:
         """Render one request; ``scope`` None means the visitor has no session: nothing is saved."""
@@ -104,6 +131,8 @@ class RunService:
         result_id = str(raw_id)[:256]
         continuing = payload.get("continue") is True
         fmt = payload.get("format", "media")
+        seq = payload.get("seq")
+        seq = seq if isinstance(seq, str) and 0 < len(seq) <= 64 else None
         if fmt not in ("media", "backendai"):
             return Answer(HTTPStatus.BAD_REQUEST, 'format must be "media" or "backendai"\n')
         if scope is None:
@@ -115,6 +144,9 @@ class RunService:
         key = f"run:{fmt}:" + hashlib.sha256(f"{scope}\0{result_id}".encode()).hexdigest()
         try:
             with self.store.lock(key):
+                replay = self._replay(key, seq) if continuing and seq is not None else None
+                if replay is not None:
+                    return Answer(HTTPStatus.OK, replay)
                 if continuing:
                     saved = self.store.get(key)
                     if saved is None:
@@ -128,11 +160,24 @@ class RunService:
                     run = self._start(fmt, result_id)
                 changed = self._feed(run, payload["media"])
                 self.store.set(key, json.dumps(run.to_state(html=False), separators=(",", ":")).encode(), self.ttl)
+                body = (Markup("").join(self.renderer.wrap(item, changes=True) for item in changed) if continuing
+                        else self._whole(run))
+                if continuing and seq is not None:  # kept for a retry of this call whose answer was lost
+                    self.store.set(f"{key}:last", json.dumps({"seq": seq, "body": str(body)}).encode(), self.ttl)
         except StoreBusy:
-            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n")
-        if continuing:
-            return Answer(HTTPStatus.OK, Markup("").join(self.renderer.wrap(item, changes=True) for item in changed))
-        return Answer(HTTPStatus.OK, self._whole(run))
+            return Answer(HTTPStatus.SERVICE_UNAVAILABLE, "this result is busy with another request; try again\n", retry_after=1)
+        return Answer(HTTPStatus.OK, body)
+
+    def _replay(self, key: str, seq: str) -> str | None:
+        """The answer already given to call ``seq``: its retry must not apply it twice."""
+        last = self.store.get(f"{key}:last")
+        try:
+            saved = json.loads(last) if last is not None else None
+        except ValueError:
+            return None
+        if isinstance(saved, dict) and saved.get("seq") == seq and isinstance(saved.get("body"), str):
+            return str(saved["body"])
+        return None
 
     def _start(self, fmt: str, result_id: str) -> MediaResult | BackendAISession:
         return MediaResult(result_id) if fmt == "media" else BackendAISession(result_id, self.renderer)

@@ -195,32 +195,47 @@
   }
 
   /* Calls for one result are sent one after another, so each continues what the last inserted. */
-  var queues = {};
+  var queues = {}, nonce = Math.random().toString(36).slice(2), calls = 0;
   function handle_all(media, resultId, container) {
-    var key = safeId(resultId);
-    var send = function () { return post(media, resultId, container); };
+    var key = safeId(resultId), seq = nonce + '-' + (++calls);
+    var send = function () { return post(media, resultId, container, seq, 0); };
     var done = (queues[key] || Promise.resolve()).then(send, send);
     queues[key] = done.then(null, function () {});
     return done;
   }
 
-  function post(media, resultId, container) {
+  /* A 503 (the server is busy with large requests, or with this result) is retried after its
+     Retry-After, a lost answer (network error, 502, 504) after a second, a few times each before
+     it counts as an error; `seq` names the call, so the server answers a retry of a call it
+     already applied with that call's answer instead of applying it twice. */
+  function post(media, resultId, container, seq, tries) {
     var endpoint = BackendAI.Media.endpoint || data('render-endpoint');
     if (!endpoint) return Promise.reject(new Error('bai-media: no render endpoint configured'));
     var headers = {'Content-Type': 'application/json', 'Accept': 'text/html'};
     var token = csrfToken();
     if (token) headers['X-CSRFToken'] = token;
+    var again = function (seconds) {
+      return new Promise(function (go) { setTimeout(go, Math.min(seconds || 1, 10) * (1 + Math.random()) * 1000); })
+        .then(function () { return post(media, resultId, container, seq, tries + 1); });
+    };
+    var lost = function (error) {
+      if (tries < 8) return again(1);
+      throw error;
+    };
     return fetch(endpoint, {
       method: 'POST', credentials: 'same-origin', headers: headers,
-      body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId),
+      body: JSON.stringify({media: media, result_id: String(resultId), 'continue': holds(container, resultId), seq: seq,
                             format: media && !Array.isArray(media) && ('console' in media || 'status' in media) ? 'backendai' : 'media'})
     }).then(function (response) {
+      if ((response.status === 502 || response.status === 503 || response.status === 504) && tries < 8) {
+        return again(+response.headers.get('Retry-After'));
+      }
       if (!response.ok) throw new Error('bai-media: render endpoint answered ' + response.status);
-      return response.text();
-    }).then(function (html) {
-      if (container) insert(html, container);
-      return html;
-    });
+      return response.text().then(function (html) {
+        if (container) insert(html, container);
+        return html;
+      }, lost);
+    }, lost);
   }
 
   BackendAI.Media = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import django
 import pytest
 from django.conf import settings
@@ -177,3 +179,24 @@ def test_remote_media_setting_builds_the_default_renderer_a_configured_one_keeps
         assert answer.status_code == 200 and "bai-media-remote-link" in answer.content.decode()
         with override_settings(BAI_MEDIA_RENDERER="tests.contrib.shout.SHOUTING"):  # allows remote media
             assert 'src="https://attacker.example/p.png"' in engines["django"].from_string(page).render({"items": items})
+
+
+def test_a_heavy_request_finding_every_slot_taken_is_told_to_retry() -> None:
+    from bai_media.contrib.django.settings import service
+
+    big = {"media": [["text/markdown", "*big* " * 400]], "result_id": "big"}
+    with override_settings(BAI_MEDIA_HEAVY_BODY=1_000, BAI_MEDIA_HEAVY_SLOTS=1):
+        lane = service().lane
+        assert lane is not None and lane.threshold == 1_000 and lane.slots == 1
+        inside, release = threading.Event(), threading.Event()
+        holder = threading.Thread(target=lane.run, args=(lambda: (inside.set(), release.wait(10)),))
+        holder.start()
+        try:
+            assert inside.wait(10)
+            refused = Client().post("/bai-media/render", big, content_type="application/json")
+            assert refused.status_code == 503 and refused["Retry-After"] == "1"
+        finally:
+            release.set()
+            holder.join()
+        answer = Client().post("/bai-media/render", big, content_type="application/json")
+        assert answer.status_code == 200 and not answer.has_header("Retry-After") and "<em>big</em>" in answer.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from flask import Flask, render_template_string
@@ -177,3 +178,27 @@ def test_remote_media_config_builds_the_default_renderer_an_injected_one_keeps_i
     assert "bai-media-remote-link" in html and 'src="https://attacker' not in html
     html = injected.test_client().post("/bai-media/render", json=body).get_data(as_text=True)
     assert 'src="https://proxy.test/p?u=https%3A%2F%2Fattacker.example%2Fp.png"' in html
+
+
+def test_a_heavy_request_finding_every_slot_taken_is_told_to_retry(app: Flask) -> None:
+    from bai_media.contrib.flask import _service
+
+    app.config.update(BAI_MEDIA_HEAVY_BODY=1_000, BAI_MEDIA_HEAVY_SLOTS=1)
+    with app.app_context():
+        lane = _service().lane
+    assert lane is not None and lane.threshold == 1_000 and lane.slots == 1
+    client = app.test_client()
+    big = {"media": [["text/markdown", "*big* " * 400]], "result_id": "big"}
+    inside, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=lane.run, args=(lambda: (inside.set(), release.wait(10)),))
+    holder.start()
+    try:
+        assert inside.wait(10)
+        refused = client.post("/bai-media/render", json=big)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+        assert client.post("/bai-media/render", json={"media": [["stdout", "small"]]}).status_code == 200
+    finally:
+        release.set()
+        holder.join()
+    answer = client.post("/bai-media/render", json=big)
+    assert answer.status_code == 200 and "Retry-After" not in answer.headers and "<em>big</em>" in answer.get_data(as_text=True)

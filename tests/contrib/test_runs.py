@@ -127,3 +127,19 @@ def test_main_runtime_stays_small() -> None:
     from bai_media.contrib.common import local_assets
 
     assert len(local_assets()[1]["js/main.min.js"]) <= 8 * 1024  # the runtime's budget, continuing included
+
+
+def test_a_retried_call_gets_its_answer_again_instead_of_continuing_twice() -> None:
+    runs = service()
+    runs.answer({"media": [["stdout", "one "]], "result_id": "r", "seq": "p-1"}, "alice")
+    call = {"media": [["stdout", "two\n"], ["text/plain", "new item"]], "result_id": "r", "continue": True, "seq": "p-2"}
+    first = runs.answer(call, "alice")
+    again = runs.answer(call, "alice")
+    assert first.status == again.status == 200 and again.body == first.body and "new item" in first.body
+    assert runs.answer(call, "mallory").status == 409  # another visitor's retry finds nothing of alice's
+    after = runs.answer({"media": [["stdout", "three\n"]], "result_id": "r", "continue": True, "seq": "p-3"}, "alice").body
+    assert 'id="r-2"' in after and "three" in after  # not r-3: the retried call added no second item
+    whole = runs.answer({"media": [["stdout", "x"]], "result_id": "r", "continue": True, "seq": "p-3"}, "alice")
+    assert whole.body == after  # replayed: "x" was not applied
+    for bad in (3, "", "s" * 65, None):  # not a call name: applied as usual
+        assert "x" in runs.answer({"media": [["stdout", "x"]], "result_id": "r", "continue": True, "seq": bad}, "alice").body

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from bai_media import MediaResult
+from bai_media.contrib.lanes import Lane
 from bai_media.formats.backendai import BackendAISession
 from bai_media.testing import free_port
 
@@ -53,6 +54,9 @@ class _Balancer(ThreadingHTTPServer):
         self.turn = itertools.cycle(range(len(backends)))
         self.served: list[int] = []
         self.lock = threading.Lock()
+        self.lanes: Path | None = None
+        self.lose: set[int] = set()  # numbers of render calls whose answers are lost on the way back
+        self.calls = 0
         super().__init__(("127.0.0.1", 0), _Forward)
 
 
@@ -65,13 +69,19 @@ class _Forward(BaseHTTPRequestHandler):
     def _forward(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with self.server.lock:
-            index = next(self.server.turn) if self.path.endswith("/render") else 0
+            render = self.path.endswith("/render")
+            index = next(self.server.turn) if render else 0
             self.server.served.append(index)
+            self.server.calls += render
+            lose = render and self.server.calls in self.server.lose
         conn = http.client.HTTPConnection("127.0.0.1", self.server.backends[index], timeout=30)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
         conn.request(self.command, self.path, body=body or None, headers=headers)
         answer = conn.getresponse()
         data = answer.read()
+        if lose:  # the backend did the work; the browser sees the connection drop
+            self.close_connection = True
+            return
         self.send_response(answer.status)
         for key, value in answer.getheaders():
             if key.lower() not in ("connection", "transfer-encoding", "content-length", "keep-alive", "date", "server"):
@@ -99,9 +109,11 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 @pytest.fixture(scope="module")
 def three_apps(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Balancer]:
     """Three Flask example apps under gunicorn on their own ports, one Redis, one balancer in front."""
-    env = {**os.environ, "FLASK_SECRET_KEY": '"shared-test-secret"', "FLASK_BAI_MEDIA_STATE_STORE": f'"{redis_url}"'}
-    procs, ports = [], []
     tmp_path = tmp_path_factory.mktemp("gunicorn")
+    # TMPDIR: the apps' heavy-request slots live here, where a test can take them (one slot).
+    env = {**os.environ, "FLASK_SECRET_KEY": '"shared-test-secret"', "FLASK_BAI_MEDIA_STATE_STORE": f'"{redis_url}"',
+           "TMPDIR": str(tmp_path), "FLASK_BAI_MEDIA_HEAVY_SLOTS": "1"}
+    procs, ports = [], []
     try:
         for n in range(3):
             port = free_port()
@@ -114,6 +126,7 @@ def three_apps(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         for (proc, log), port in zip(procs, ports):
             _wait(f"http://127.0.0.1:{port}/", proc, log)
         balancer = _Balancer(ports)
+        balancer.lanes = tmp_path / f"bai-media-lanes-{os.getuid()}"
         threading.Thread(target=balancer.serve_forever, daemon=True).start()
         yield balancer
         balancer.shutdown()
@@ -221,3 +234,52 @@ def test_backendai_responses_across_three_processes_end_as_the_one_process_sessi
     assert len(expected) == 9 and got == expected  # eight items and one status, replaced in place
     assert live.evaluate("document.querySelectorAll('#live [id=\"bai1-status-0\"]').length") == 1
     assert live.page_errors == [] and live.console_errors == []
+
+
+def test_a_heavy_call_waits_for_the_lane_and_renders_when_it_frees(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    """While every heavy slot of the machine is taken, a large call is told to retry (503) and the
+    runtime retries it; small calls render meanwhile; once a slot frees, the large one renders."""
+    assert three_apps.lanes is not None
+    lane = Lane(slots=1, directory=three_apps.lanes)
+    inside, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=lane.run, args=(lambda: (inside.set(), release.wait(60)),))
+    holder.start()
+    assert inside.wait(10)
+    page = load_page.open(url=f"http://127.0.0.1:{three_apps.server_address[1]}/", wait_ms=300)
+    try:
+        page.page.evaluate("""big => { window.__big = BackendAI.Media.handle_all([['text/markdown', big]], 'big',
+                                                                              document.getElementById('live')); }""",
+                           ("A *large* document. " * 5 + "\n\n") * 700)
+        page.page.evaluate("() => BackendAI.Media.handle_all([['stdout', 'small call\\n']], 'small', document.getElementById('live'))")
+        page.page.evaluate("() => new Promise(resolve => setTimeout(resolve, 1500))")
+        text = page.evaluate("document.getElementById('live').innerText")
+        assert "small call" in text and "large" not in text  # the large call is waiting, not lost
+    finally:
+        release.set()
+        holder.join()
+    page.page.evaluate("() => window.__big")
+    assert page.evaluate("document.getElementById('live').innerText").count("A large document.") == 3_500
+    assert page.page_errors == []
+
+
+def test_lost_answers_are_asked_again_and_never_applied_twice(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    """The balancer drops answers after the backend applied the call (a continued stream, a
+    canvas update, an image): the runtime retries the same call and gets the same answer."""
+    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
+    live = load_page.open(url=url, wait_ms=300)
+    with three_apps.lock:
+        three_apps.lose = {three_apps.calls + n for n in (2, 4, 5)}
+    for call in RUN:
+        live.page.evaluate("media => BackendAI.Media.handle_all(media, 'lossy', document.getElementById('live'))", call)
+    with three_apps.lock:
+        three_apps.lose = set()
+    whole = MediaResult("lossy")
+    for call in RUN:
+        whole.extend(call)
+    reference = load_page.open(url=url, wait_ms=300)
+    reference.page.evaluate("html => BackendAI.Media.insert(html, document.getElementById('live'))", str(whole))
+    for page in (live, reference):
+        page.page.evaluate(SETTLE)
+    got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
+    assert len(expected) == 8 and got == expected
+    assert live.page_errors == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,8 +123,9 @@ def test_saved_lines_are_read_only_when_shown_and_a_bad_one_shows_a_marker() -> 
     term = Terminal()
     term.feed("\x1b[31mred\x1b[0m\nplain\n")
     data = term.to_json()
-    data["head"][1] = [["not a style", "x"]]  # damaged in the store
-    restored = Terminal.from_json(data)
+    head = json.loads(data["head"])
+    head[1] = [["not a style", "x"]]  # damaged in the store
+    restored = Terminal.from_json({**data, "head": json.dumps(head)})
     restored.mark_shown()
     restored.feed("more\n")
     assert restored.html_since_shown() == "more\n"  # continuing never reads the old lines

@@ -15,6 +15,7 @@ from ...assets.tags import asset_tags
 from ...renderer import Renderer
 from ...store import DEFAULT_TTL, from_url
 from ..common import local_assets, renderer_for
+from ..lanes import HEAVY_BODY, Lane
 from ..runs import MAX_BODY, RunService
 
 
@@ -35,20 +36,21 @@ def max_body() -> int:
 def service() -> RunService:
     """The run service for ``BAI_MEDIA_STATE_STORE`` (``django-cache://alias`` uses a Django cache)."""
     return _service(renderer(), getattr(settings, "BAI_MEDIA_STATE_STORE", "memory://"),
-                    float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)))
+                    float(getattr(settings, "BAI_MEDIA_STATE_TTL", DEFAULT_TTL)),
+                    getattr(settings, "BAI_MEDIA_HEAVY_BODY", HEAVY_BODY), getattr(settings, "BAI_MEDIA_HEAVY_SLOTS", None))
 
 
 _services_lock = threading.Lock()
 
 
-def _service(used: Renderer, store_url: str, ttl: float) -> RunService:
+def _service(used: Renderer, store_url: str, ttl: float, heavy: int | None, slots: int | None) -> RunService:
     with _services_lock:  # one service per configuration: two memory stores would split runs
-        return _make_service(used, store_url, ttl)
+        return _make_service(used, store_url, ttl, heavy, slots)
 
 
 @lru_cache(maxsize=8)
-def _make_service(used: Renderer, store_url: str, ttl: float) -> RunService:
-    return RunService(used, from_url(store_url), ttl)
+def _make_service(used: Renderer, store_url: str, ttl: float, heavy: int | None, slots: int | None) -> RunService:
+    return RunService(used, from_url(store_url), ttl, lane=Lane(heavy, slots))
 
 
 @lru_cache(maxsize=8)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from ..common import local_asset
-from ..runs import SCOPE_KEY, Answer, parse_payload, read_body
+from ..runs import SCOPE_KEY, read_body
 from .settings import max_body, service
 
 
@@ -31,9 +31,8 @@ def render(request: HttpRequest) -> HttpResponse:
     """
     length = request.META.get("CONTENT_LENGTH")
     body = read_body(request.content_type or "", int(length) if length and length.isdigit() else None, request.read, max_body())
-    payload = parse_payload(body) if isinstance(body, bytes) else body
-    answer = payload if isinstance(payload, Answer) else service().answer(payload, _scope(request))
-    return HttpResponse(answer.body, status=int(answer.status), content_type=answer.content_type)
+    answer = service().respond(body, _scope(request))
+    return HttpResponse(answer.body, status=int(answer.status), content_type=answer.content_type, headers=answer.headers)
 
 
 @require_GET
