@@ -154,14 +154,9 @@ SETTLE = """() => new Promise(resolve => setTimeout(resolve, 400))"""
 ITEMS = """() => Array.from(document.querySelectorAll('#live > .bai-media-item')).map(e => e.outerHTML)"""
 
 
-def test_a_run_across_three_processes_ends_as_the_one_process_render(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
-    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
-    live = load_page.open(url=url, wait_ms=300)
-    for call in RUN:
-        live.page.evaluate("media => BackendAI.Media.handle_all(media, 'run1', document.getElementById('live'))", call)
-    assert sorted(set(three_apps.served[-len(RUN):])) == [0, 1, 2]  # every process continued the run
-
-    whole = MediaResult("run1")
+def ends_as_one_process_render(load_page: Any, url: str, live: Any, result_id: str) -> tuple[MediaResult, Any, list[str]]:
+    """Assert the live page's items equal RUN rendered in one process and inserted at once."""
+    whole = MediaResult(result_id)
     for call in RUN:
         whole.extend(call)
     reference = load_page.open(url=url, wait_ms=300)
@@ -170,6 +165,17 @@ def test_a_run_across_three_processes_ends_as_the_one_process_render(three_apps:
         page.page.evaluate(SETTLE)
     got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
     assert len(expected) == 8 and got == expected
+    return whole, reference, got
+
+
+def test_a_run_across_three_processes_ends_as_the_one_process_render(three_apps: _Balancer, load_page) -> None:  # type: ignore[no-untyped-def]
+    url = f"http://127.0.0.1:{three_apps.server_address[1]}/"
+    live = load_page.open(url=url, wait_ms=300)
+    for call in RUN:
+        live.page.evaluate("media => BackendAI.Media.handle_all(media, 'run1', document.getElementById('live'))", call)
+    assert sorted(set(three_apps.served[-len(RUN):])) == [0, 1, 2]  # every process continued the run
+
+    whole, reference, got = ends_as_one_process_render(load_page, url, live, "run1")
     text = live.evaluate("document.getElementById('live').innerText")
     assert "Epoch 1/2 100%" in text and "55%" not in text and "warning: slow" in text and "done" in text
     assert "update of unknown object" not in text and "bai-media-error" not in "".join(got)
@@ -273,13 +279,5 @@ def test_lost_answers_are_asked_again_and_never_applied_twice(three_apps: _Balan
         live.page.evaluate("media => BackendAI.Media.handle_all(media, 'lossy', document.getElementById('live'))", call)
     with three_apps.lock:
         three_apps.lose = set()
-    whole = MediaResult("lossy")
-    for call in RUN:
-        whole.extend(call)
-    reference = load_page.open(url=url, wait_ms=300)
-    reference.page.evaluate("html => BackendAI.Media.insert(html, document.getElementById('live'))", str(whole))
-    for page in (live, reference):
-        page.page.evaluate(SETTLE)
-    got, expected = live.page.evaluate(ITEMS), reference.page.evaluate(ITEMS)
-    assert len(expected) == 8 and got == expected
+    ends_as_one_process_render(load_page, url, live, "lossy")
     assert live.page_errors == []

@@ -6,7 +6,6 @@ binary frames; the bridge forwards only messages it has validated and re-encoded
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import os
@@ -17,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from .. import protocol
 from ..buffer import OutputBuffer
 from ..protocol import ClientMessage, ProtocolError
-from .base import BackendError
+from .base import BackendError, hang_up
 
 API_VERSION = "v7.20230615"
 #: The SDK signs websocket requests as a binary stream with an empty body.
@@ -112,13 +111,7 @@ class BackendAIChannel:
         await self._send(ClientMessage("restart"))
 
     async def close(self) -> None:
-        if self._reader:
-            self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
-        if self.ws is not None:
-            with contextlib.suppress(Exception):
-                await self.ws.close()
+        await hang_up(self._reader, self.ws)
 
 
 class BackendAIBackend:

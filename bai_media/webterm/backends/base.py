@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+import contextlib
+from typing import Any, Protocol
 
 
 class BackendError(Exception):
@@ -22,3 +24,14 @@ class Channel(Protocol):
 
 class Backend(Protocol):
     async def open(self, session_id: str, rows: int, cols: int) -> Channel: ...
+
+
+async def hang_up(reader: asyncio.Task[Any] | None, ws: Any) -> None:
+    """Stop a channel's reader task and close its websocket, whatever state either is in."""
+    if reader:
+        reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader
+    if ws is not None:
+        with contextlib.suppress(Exception):
+            await ws.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -14,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..buffer import OutputBuffer
-from .base import BackendError
+from .base import BackendError, hang_up
 
 MAX_FRAME = 1 << 20
 
@@ -99,13 +98,7 @@ class JupyterChannel:
         old.close()
 
     async def _disconnect(self) -> None:
-        if self._reader:
-            self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
-        if self.ws is not None:
-            with contextlib.suppress(Exception):
-                await self.ws.close()
+        await hang_up(self._reader, self.ws)
 
     async def close(self) -> None:
         """Leave the terminal running on the Jupyter server, as Jupyter's own pages do."""
