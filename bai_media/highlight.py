@@ -18,8 +18,6 @@ from functools import lru_cache
 from types import MethodType
 from typing import Any
 
-import re._constants as sre_c
-import re._parser as sre_parse
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer, RegexLexer
 from pygments.lexers import TextLexer, get_lexer_by_name
@@ -43,7 +41,8 @@ def lexer(language: str, stripnl: bool = True) -> Lexer:
 def dispatched(found: Lexer) -> Lexer:
     """``found``, trying only the rules that can match at each position, if it runs Pygments'
     plain RegexLexer loop (lexers with their own loop are left as they are)."""
-    if isinstance(found, RegexLexer) and type(found).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed:
+    if (_ANALYSED and isinstance(found, RegexLexer)
+            and type(found).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed):
         found.get_tokens_unprocessed = MethodType(_tokens_unprocessed, found)  # type: ignore[method-assign]
     return found
 
@@ -52,10 +51,17 @@ def dispatched(found: Lexer) -> Lexer:
 
 #: A rule that may match anything, or the empty string: tried at every position.
 _ANY = None
-_CATEGORIES = {sre_c.CATEGORY_DIGIT: r"\d", sre_c.CATEGORY_NOT_DIGIT: r"\D", sre_c.CATEGORY_SPACE: r"\s",
-               sre_c.CATEGORY_NOT_SPACE: r"\S", sre_c.CATEGORY_WORD: r"\w", sre_c.CATEGORY_NOT_WORD: r"\W"}
-_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT)
-_ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
+try:  # re's own parser is private: a Python that moves it gets Pygments' plain loop, nothing worse
+    import re._constants as sre_c
+    import re._parser as sre_parse
+
+    _CATEGORIES = {sre_c.CATEGORY_DIGIT: r"\d", sre_c.CATEGORY_NOT_DIGIT: r"\D", sre_c.CATEGORY_SPACE: r"\s",
+                   sre_c.CATEGORY_NOT_SPACE: r"\S", sre_c.CATEGORY_WORD: r"\w", sre_c.CATEGORY_NOT_WORD: r"\W"}
+    _REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT)
+    _ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
+    _ANALYSED = True
+except (ImportError, AttributeError):  # pragma: no cover - depends on the Python version
+    _ANALYSED = False
 _FLAGS = re.IGNORECASE | re.ASCII
 
 
