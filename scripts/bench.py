@@ -318,7 +318,6 @@ def styler_table(rows: int, cols: int = 10) -> str:
 
 @bench("styles")
 def styles(quick: bool) -> list[Row]:
-    from bai_media import handle_all
     from bai_media.handlers.html import inline_styles
     from bai_media.limits import Limits
     from bai_media.sanitize import sanitize_html
@@ -328,6 +327,7 @@ def styles(quick: bool) -> list[Row]:
     nth = ",".join(f":not(:nth-child({i}n+1)) p" for i in range(1, 2000))
     hostile = f"<style>{nth} {{ color: red }}</style>" + "<div>" * 20 + "<p>a</p>" * 20_000
     runs = 3 if quick else 5
+    handle_all = _cold_renderer().handle_all  # type: ignore[attr-defined]
     ours_small, ours, plain, refused = measure([
         partial(handle_all, [("text/html", small)], "s"), partial(handle_all, [("text/html", big)], "s"),
         partial(sanitize_html, big), partial(inline_styles, hostile, Limits())], runs)
@@ -472,10 +472,9 @@ def widget_state(views: int) -> dict[str, object]:
 
 @bench("rich")
 def rich(quick: bool) -> list[Row]:
-    from bai_media import Renderer
     from bai_media.formats import render
 
-    renderer = Renderer()
+    renderer: Any = _cold_renderer()
     n = 10_000 if quick else 100_000
     big, small = plotly_figure(n), plotly_figure(n // 10)
     ours = best_of(lambda: renderer.handle_all([("application/vnd.plotly.v1+json", big)], "p"))

@@ -12,16 +12,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from ..highlight import FORMATTER, lexer
 from ..items import MediaItem, invalid
 from ..mediatypes import ERROR, WEB_RASTER, WIDGET_STATE, WIDGET_VIEW
 from ..registry import Registry
@@ -222,17 +218,6 @@ def _language(nb: Mapping[str, Any]) -> str:
     return "python"
 
 
-_FORMATTER = HtmlFormatter(cssclass="highlight")
-
-
-@lru_cache(maxsize=32)
-def _lexer(language: str) -> Lexer:
-    try:
-        return get_lexer_by_name(language, stripnl=False)
-    except ClassNotFound:
-        return TextLexer(stripnl=False)
-
-
 #: Every ``<`` in the formatter's output must open one of the tags it writes for us, with class
 #: names of word characters only; then the rest is escaped text and nothing can be active.
 _FOREIGN_TAG = re.compile(r'<(?!/?span>|span class="[\w -]{1,100}">|/?pre>|/div>|div class="highlight">)')
@@ -247,7 +232,7 @@ def _highlight(source: str, language: str, renderer: Renderer) -> Markup:
     """
     # Lexers and the formatter keep no state between calls, so one of each serves every thread.
     def compute() -> Markup:
-        out = highlight(source, _lexer(language), _FORMATTER)
+        out = highlight(source, lexer(language, stripnl=False), FORMATTER)
         if _FOREIGN_TAG.search(out):
             return renderer.sanitize(out)
         # The sanitizer's serializer writes quotes in text literally, no-break spaces as entities,

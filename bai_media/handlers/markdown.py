@@ -14,28 +14,27 @@ literally, with a visible notice, so every item stays linear in its size.
 from __future__ import annotations
 
 import html
+import os
 import re
-import secrets
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 
 import markdown
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
-from markdown.preprocessors import Preprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from ..highlight import FORMATTER, lexer
 from ..items import MediaItem
 from ..mathml import MAX_FORMULA_CHARS, MAX_FORMULAS, MathError, find_math, tex_to_mathml, unrendered_math
 from ..registry import Registry
@@ -172,6 +171,8 @@ def _shape(source: str, state: _Render) -> tuple[str, str]:
 
 def _prepare(text: str, state: _Render) -> str:
     """Math spans outside code become tokens; shapes the parser is superlinear on are bounded."""
+    if "`" not in text and "~~~" not in text:  # no code: spare the scan for it
+        return _prose(text, state)
     out: list[str] = []
     pos = 0
     for code in _CODE.finditer(text):
@@ -192,7 +193,7 @@ def _prose(segment: str, state: _Render) -> str:
         pos = span.end
     parts.append(segment[pos:])
     prose = "".join(parts)
-    if _QUOTES.search(prose):
+    if prose.count(">") > MAX_QUOTE_DEPTH and _QUOTES.search(prose):
         prose = _QUOTES.sub(r"\1", prose)
         state.notices.append(f"Blockquotes nested deeper than {MAX_QUOTE_DEPTH} levels are shown at that depth.")
     if _tag_scan_cost(prose) > TEXT_BUDGET * 10:
@@ -407,16 +408,7 @@ class _Tasks(Treeprocessor):
             li.set("class", "task-list-item")
 
 
-_FORMATTER = HtmlFormatter(cssclass="highlight")
 _FENCE_CLASS = re.compile(r"\.?([\w#+-][\w#.+-]*)")
-
-
-@lru_cache(maxsize=256)
-def _lexer(language: str) -> Lexer:
-    try:
-        return get_lexer_by_name(language) if language else TextLexer()
-    except ClassNotFound:
-        return TextLexer()
 
 
 class _Fences(Preprocessor):
@@ -433,7 +425,7 @@ class _Fences(Preprocessor):
             if m.group("attrs"):
                 found = _FENCE_CLASS.match(m.group("attrs").strip())
                 language = found.group(1) if found else ""
-            code = highlight(m.group("code"), _lexer(language.lower()), _FORMATTER)
+            code = highlight(m.group("code"), lexer(language.lower()), FORMATTER)
             out += [text[pos : m.start()], "\n", self.md.htmlStash.store(code), "\n"]
             pos = m.end()
         out.append(text[pos:])
@@ -448,27 +440,93 @@ class _FastTables(TableProcessor):
         return "|" in block.partition("\n")[0] and super().test(parent, block)
 
 
-#: Inline patterns registered here, and what each needs in the text to match at all.
-_INLINE_TRIGGERS = {
-    "backtick": "`", "escape": r"\\", "reference": r"\[", "link": r"\[", "image_link": r"\[",
-    "image_reference": r"\[", "short_reference": r"\[", "short_image_ref": r"\[", "autolink": "<",
-    "automail": "<", "linebreak": r"  \n", "html": "<", "bai_math": "BAIMATH", "entity": "&",
-    "em_strong": "[*_]", "bai_strike": "~~",
+class _QuickHtmlBlocks(HtmlBlockPreprocessor):
+    """Raw HTML blocks are found by feeding the whole text to an HTML parser; text without a
+    ``<`` or an ``&`` is plain data to it and comes back as it went in (so is returned as is)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("<" in line or "&" in line for line in lines):
+            return lines
+        return super().run(lines)
+
+
+#: Block processors whose test searches the whole block, and the strings one of which the block
+#: needs for their regular expression to match at all.
+_BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {"hashheader": ("#",), "quote": (">",), "hr": ("-", "_", "*")}
+
+
+def _needing(needs: tuple[str, ...], test: Callable[[etree.Element, str], bool]) -> Callable[[etree.Element, str], bool]:
+    def quick_test(parent: etree.Element, block: str) -> bool:
+        return any(needed in block for needed in needs) and test(parent, block)
+
+    return quick_test
+
+
+def _parse_blocks(parser: BlockParser) -> Callable[[etree.Element, list[str]], None]:
+    """:meth:`BlockParser.parseBlocks` with its processors listed once per call, not per block."""
+
+    def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
+        processors = list(parser.blockprocessors)
+        while blocks:
+            for processor in processors:
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    return parse_blocks
+
+
+#: Inline patterns registered here, and the strings one of which each needs in the text to
+#: match at all (a necessary condition of its regular expression, tested with ``in``).
+_INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "reference": ("[",), "link": ("[",), "image_link": ("![",),
+    "image_reference": ("![",), "short_reference": ("[",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "bai_math": ("BAIMATH",), "entity": ("&",),
+    "em_strong": ("*", "_"), "bai_strike": ("~~",),
 }
 
 
 class _QuickInline(InlineTreeprocessor):
-    """Python-Markdown tries every inline pattern on every text run; most runs of prose hold
-    nothing any pattern could match, and are returned as they are without the tries."""
+    """Python-Markdown runs every inline pattern's regular expression over every text run; most
+    runs hold nothing a given pattern needs (most prose needs none), and its scan is skipped.
+
+    Skipping is exact: a pattern that cannot match leaves the text as it is and the next one
+    starts from the beginning, as here; and a placeholder for a match holds no trigger string,
+    so one absent from a run stays absent while patterns replace parts of it.
+    """
 
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self.trigger = re.compile("|".join(sorted(set(_INLINE_TRIGGERS.values()))))
+        self.trigger = re.compile("|".join(sorted({re.escape(s) for needs in _INLINE_TRIGGERS.values() for s in needs})))
+        self.patterns: list[Any] = []
+        self.needs: list[tuple[str, ...]] = []
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        if not self.patterns:
+            by_id = {id(self.inlinePatterns[name]): needs for name, needs in _INLINE_TRIGGERS.items()}
+            self.patterns = list(self.inlinePatterns)
+            self.needs = [by_id[id(pattern)] for pattern in self.patterns]
+        return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
-        if self.trigger.search(data) is None:
+        if isinstance(data, AtomicString) or self.trigger.search(data) is None:
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+        patterns, needs = self.patterns, self.needs
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            for needed in needs[patternIndex]:
+                if needed in data:
+                    break
+            else:
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
 class _Bai(Extension):
@@ -483,6 +541,11 @@ class _Bai(Extension):
         md.preprocessors.register(_Fences(md), "fenced_code_block", 25)
         table = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_FastTables(md.parser, table.config), "table", 75)  # type: ignore[attr-defined]
+        for name, needs in _BLOCK_TRIGGERS.items():
+            processor = md.parser.blockprocessors[name]
+            processor.test = _needing(needs, processor.test)  # type: ignore[method-assign]
+        md.parser.parseBlocks = _parse_blocks(md.parser)  # type: ignore[method-assign]
+        md.preprocessors.register(_QuickHtmlBlocks(md), "html_block", 20)
         # After links, autolinks and raw HTML (so a token in a URL or tag stays inert), before
         # emphasis; tokens hold no markdown characters, so the order changes nothing else.
         md.inlinePatterns.register(_Math(self, md), "bai_math", 85)
@@ -495,7 +558,7 @@ class _Bai(Extension):
             md.treeprocessors.register(_QuickInline(md), "inline", 20)
 
     def start(self) -> _Render:
-        self.state = _Render(secrets.token_hex(6).upper())
+        self.state = _Render(os.urandom(6).hex().upper())  # what secrets.token_hex reads, fewer calls
         return self.state
 
 
