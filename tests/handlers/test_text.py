@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bai_media import MediaResult, handle_all
@@ -72,6 +72,8 @@ TOKENS = list("ab <&\r\n\b\t") + ["\x1b[31m", "\x1b[0m", "\x1b[K", "\x1b]8;;http
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
        st.lists(st.integers(min_value=0, max_value=60), max_size=6))
+@example("\x1b a", [2])  # an escape with intermediate bytes cut before its final byte
+@example("\x1b !!a b", [1, 3])
 def test_any_chunking_renders_the_same_as_one_feed(text: str, cuts: list[int]) -> None:
     whole = Terminal()
     whole.feed(text)
