@@ -204,7 +204,7 @@ def overhead(quick: bool) -> list[Row]:
 
     from bai_media import handle_all
 
-    line = "epoch 3/10 loss=0.4312 acc=0.871\\n"
+    line = "epoch 3/10 loss=0.4312 acc=0.871\n"
     media = [("stdout", line)]
     ours, theirs = measure([partial(handle_all, media, "r"), partial(markupsafe.escape, line)], 3 if quick else 7,
                            loops=[500 if quick else 2_000, 50_000 if quick else 200_000])
@@ -444,8 +444,8 @@ def command_lines(quick: bool) -> list[Row]:
     theirs_cmd = command("jupyter-nbconvert") + ["--to", "html", "--template", "lab"]
     with tempfile.TemporaryDirectory() as tmp:
         ours, theirs = measure([[*ours_cmd, *paths, "-o", f"{tmp}/ours"], [*theirs_cmd, *paths, "--output-dir", f"{tmp}/theirs"]], runs)
-        rows = [faster(f"{len(paths)} notebooks, one command line each tool (bai-media render uses {os.cpu_count()} "
-                       "processes: compare CPU)", ours, theirs, 10)]
+        rows = [faster(f"{len(paths)} notebooks, one command line each tool (CPU of every process either starts)",
+                       ours, theirs, 10)]
         per_file = runs if quick else 2
         sums = [Timing(0, 0, per_file), Timing(0, 0, per_file)]
         for path in paths[: 2 if quick else None]:
