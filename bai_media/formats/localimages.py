@@ -15,8 +15,6 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-from PIL import Image, UnidentifiedImageError
-
 from ..datauri import to_data_uri
 
 #: Pillow format -> MIME type of the images that may be embedded (what ``img`` data URIs allow).
@@ -57,6 +55,8 @@ class FolderImages:
         self.budget -= len(payload)
         if self.budget < 0:
             raise Refused("the document's images are over their total size limit")
+        from PIL import Image, UnidentifiedImageError  # ~15 ms to import: paid by pages with images
+
         try:
             with Image.open(io.BytesIO(payload), formats=list(IMAGE_TYPES)) as image:
                 width, height = image.size

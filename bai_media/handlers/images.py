@@ -6,8 +6,6 @@ import io
 import math
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
 from ..context import BadData, Context, Output
 from ..datauri import decode, to_data_uri
 from ..items import MediaItem
@@ -44,6 +42,8 @@ def render_image(item: MediaItem, ctx: Context[None]) -> Output:
     decoded = decode(item.data, ctx.limits.image_bytes)
     if decoded.mime is not None and decoded.mime != item.type and not (decoded.mime == "image/jpg" and expected == "JPEG"):
         raise BadData(f"the data URI says {decoded.mime[:60]}, the item says {item.type}")
+    from PIL import Image, UnidentifiedImageError  # ~15 ms to import: paid by pages with images
+
     try:
         with Image.open(io.BytesIO(decoded.payload), formats=[expected]) as image:
             width, height = image.size
