@@ -405,16 +405,21 @@ def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
     if workers > 1 and _input_bytes(tasks) < POOL_MIN_BYTES:
         workers = 1  # each worker would spend longer starting (imports, templates) than rendering
     with click.progressbar(length=len(tasks), label="rendering", file=sys.stderr) as bar:
+        def record(outcome: tuple[str, Rendered | None, str, bool]) -> bool:
+            """Count one file's outcome; whether the disk was full."""
+            nonlocal written
+            source, done, error, disk_full = outcome
+            bar.update(1)
+            if error:
+                failures.append(error)
+            elif done is not None:
+                written += 1
+                _warn_items(source, done)
+            return disk_full
+
         if workers == 1:
             for number, task in enumerate(tasks):
-                source, done, error, disk_full = _render_one(task)
-                bar.update(1)
-                if error:
-                    failures.append(error)
-                elif done is not None:
-                    written += 1
-                    _warn_items(source, done)
-                if disk_full:
+                if record(_render_one(task)):
                     stopped = len(tasks) - number - 1
                     break
         else:
@@ -426,14 +431,7 @@ def _batch(tasks: list[RenderTask], jobs: int | None) -> tuple[int, list[str]]:
                 for future in as_completed(futures):
                     if future.cancelled():
                         continue
-                    source, done, error, disk_full = future.result()
-                    bar.update(1)
-                    if error:
-                        failures.append(error)
-                    elif done is not None:
-                        written += 1
-                        _warn_items(source, done)
-                    if disk_full and not stopped:
+                    if record(future.result()) and not stopped:
                         stopped = sum(f.cancel() for f in futures)
     if stopped:
         failures.append(f"disk full: stopped, {stopped} file(s) not rendered")

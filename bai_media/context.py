@@ -8,8 +8,8 @@ the console protocol, not the console). A handler reads its item and its context
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from markupsafe import Markup

@@ -283,12 +283,16 @@ def inline_cost(text: str) -> int:
     return cost
 
 
-class _Bound(Treeprocessor):
-    """Texts whose inline parsing would cost too much are kept literal (before the inline pass)."""
+class _BaiTreeprocessor(Treeprocessor):
+    """A tree processor reading this extension's per-document state."""
 
     def __init__(self, md: markdown.Markdown, bai: _Bai) -> None:
         super().__init__(md)
         self.bai = bai
+
+
+class _Bound(_BaiTreeprocessor):
+    """Texts whose inline parsing would cost too much are kept literal (before the inline pass)."""
 
     def run(self, root: etree.Element) -> None:
         state = self.bai.state
@@ -321,12 +325,8 @@ class _Math(InlineProcessor):
         return (span[0] if mathml is None else self.md.htmlStash.store(mathml)), m.start(0), m.end(0)
 
 
-class _Restore(Treeprocessor):
+class _Restore(_BaiTreeprocessor):
     """Tokens the math pattern did not reach (URLs, attributes, code) get their source back."""
-
-    def __init__(self, md: markdown.Markdown, bai: _Bai) -> None:
-        super().__init__(md)
-        self.bai = bai
 
     def run(self, root: etree.Element) -> None:
         state = self.bai.state
