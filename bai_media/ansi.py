@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .ansi_html import Line, escaped_runs, html_unescape, line_html, render_runs
+from .ansi_html import Line, StyleValues, escaped_runs, html_unescape, line_html, render_runs, style_values
 from .sanitize import WEB_SCHEMES, check_url
 from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
@@ -47,6 +47,9 @@ _MAX_NOTICES = 8  # kinds of notices a restored terminal keeps (there are three)
 _SLOW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]")
 _SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
 _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
+#: The fast path takes whole lines in blocks of about this many characters, so its copies and
+#: pieces stay small (in one pass, a 10 MB log held 30 MB of them at once).
+_FAST_BLOCK = 65_536
 
 
 class _Line:
@@ -192,7 +195,10 @@ class Terminal:
                 if escape_seq < pos:
                     found = _SLOW_ESCAPE.search(text, pos, end)
                     escape_seq = found.start() if found else end
-                nl = text.rfind("\n", pos, min(control, escape_seq))
+                fast_end = min(control, escape_seq)
+                nl = text.rfind("\n", pos, min(fast_end, pos + _FAST_BLOCK))
+                if nl < pos:  # a line longer than a block
+                    nl = text.find("\n", pos, fast_end)
                 if nl >= pos:
                     self._fast_lines(text[pos : nl + 1])
                     pos = nl + 1
@@ -212,7 +218,7 @@ class Terminal:
         pieces = _FAST_SPLIT.split(str(escape(region)))
         cache = _sgr_cache
         store = self._store
-        parts: list[tuple[Style, str]] = []
+        parts: list[tuple[StyleValues, str]] = []
         run_text = ""
         run_style = style
         length = 0
@@ -225,7 +231,7 @@ class Terminal:
                 elif run_style == style:
                     run_text += text
                 else:
-                    parts.append((run_style, run_text))
+                    parts.append((style_values(run_style), run_text))
                     run_text, run_style = text, style
                 length += len(text) if "&" not in text else len(html_unescape(text))
             if idx == last:
@@ -233,7 +239,7 @@ class Terminal:
             delim = pieces[idx + 1]
             if delim == "\n":
                 if run_text:
-                    parts.append((run_style, run_text))
+                    parts.append((style_values(run_style), run_text))
                     run_text = ""
                 store(tuple(parts), length + 1)
                 parts = []
@@ -323,7 +329,7 @@ class Terminal:
     def _store(self, line: Line, size: int) -> None:
         """Keep a finished line in the head, or in the rolling tail once the head is full."""
         self.lines += 1
-        kept = _Kept(line, None, size)
+        kept = (size, line, None)
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
             self.head.append(kept)
             self.head_chars += size
@@ -331,18 +337,19 @@ class Terminal:
             self.tail.append(kept)
             self.tail_chars += size
             while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
-                dropped = self.tail.popleft()
-                self.tail_chars -= dropped.size
-                self.cut_chars += dropped.size
+                dropped = self.tail.popleft()[0]
+                self.tail_chars -= dropped
+                self.cut_chars += dropped
 
     def html(self) -> Markup:
         """Everything shown so far, lines joined by newlines (for a ``<pre>``)."""
-        parts = [kept.to_html() for kept in self._whole_head()]
+        head = self._whole_head()
+        parts = _last_html(head, len(head))
         if self.cut_chars:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
-        parts.extend(kept.to_html() for kept in self.tail)
+        parts += _last_html(self.tail, len(self.tail))
         return Markup(self._join(parts))
 
     def mark_shown(self) -> None:
@@ -359,10 +366,9 @@ class Terminal:
         new = self.lines - shown[0]
         if new > self._sealed_lines + len(self.head) + len(self.tail):
             return None
-        tail, from_head = self.tail, max(0, new - len(self.tail))
+        from_head = max(0, new - len(self.tail))
         head = self.head if from_head <= len(self.head) else self._whole_head()
-        parts = [kept.to_html() for kept in head[len(head) - from_head:]] if from_head else []
-        parts += [tail[i].to_html() for i in range(len(tail) - (new - from_head), len(tail))]
+        parts = _last_html(head, from_head) + _last_html(self.tail, new - from_head)
         return Markup(self._join(parts))
 
     def _whole_head(self) -> list[_Kept]:
@@ -372,7 +378,7 @@ class Terminal:
                 raws = _list(json.loads(self._sealed))
             except ValueError:
                 raws = [[[_style_json(PLAIN), f"[{self._sealed_lines:,} saved lines could not be read]"]]]
-            self.head[:0] = [_Kept(None, raw, 0) for raw in raws]
+            self.head[:0] = [(0, raw, None) for raw in raws]
             self._sealed, self._sealed_lines = "", 0
         return self.head
 
@@ -396,11 +402,11 @@ class Terminal:
             "style": _style_json(self.style),
             "line": {"runs": [[_style_json(st), text] for st, text in self.line.to_runs()], "cursor": self.line.cursor},
             # The head as JSON text: appended to, never re-parsed, by each continued call.
-            "head": _join_arrays(self._sealed, json.dumps([kept.to_json() for kept in self.head], separators=(",", ":"))),
+            "head": _join_arrays(self._sealed, json.dumps([_kept_json(kept) for kept in self.head], separators=(",", ":"))),
             "head_lines": self._sealed_lines + len(self.head),
             "head_chars": self.head_chars,
-            "tail": [kept.to_json() for kept in self.tail],
-            "sizes": [kept.size for kept in self.tail],
+            "tail": [_kept_json(kept) for kept in self.tail],
+            "sizes": [kept[0] for kept in self.tail],
             "cut_chars": self.cut_chars,
             "pending_escape": self._pending_escape,
             "lines": self.lines,
@@ -432,9 +438,9 @@ class Terminal:
                 and all(type(size) is int and size > 0 for size in sizes)):
             sizes = [_raw_size(raw) for raw in _list(head)] + [_raw_size(raw) for raw in tail]
         sizes = sizes[len(sizes) - len(tail):]
-        term.head = [_Kept(None, raw, _raw_size(raw)) for raw in _list(head)]  # an older save's list
-        term.head_chars += sum(kept.size for kept in term.head)
-        term.tail = deque(_Kept(None, raw, size) for raw, size in zip(tail, sizes))
+        term.head = [(_raw_size(raw), raw, None) for raw in _list(head)]  # an older save's list
+        term.head_chars += sum(kept[0] for kept in term.head)
+        term.tail = deque((size, raw, None) for raw, size in zip(tail, sizes))
         term.tail_chars = sum(sizes)
         kept = term._sealed_lines + len(term.head) + len(term.tail)
         term.lines = max(_count(data.get("lines", kept)), kept)
@@ -450,31 +456,37 @@ class Terminal:
         return term
 
 
-class _Kept:
-    """A finished line the terminal keeps: its runs, its saved JSON, its HTML, each made once
-    when first needed (a restored line is checked like kernel output when first shown)."""
+#: A finished line the terminal keeps: ``(size, line, html)``. The line is its runs, or its saved
+#: JSON when restored (checked like kernel output when first shown); the HTML is made when first
+#: shown. An exact tuple of plain values, so the collector stops tracking it (see StyleValues).
+_Kept = tuple[int, "Line | list[Any]", "str | None"]
+_Shown = tuple[int, "Line | list[Any]", str]
 
-    __slots__ = ("line", "raw", "html", "size")
 
-    def __init__(self, line: Line | None, raw: list[Any] | None, size: int) -> None:
-        self.line, self.raw, self.size = line, raw, size
-        self.html: str | None = None
+def _with_html(kept: _Kept) -> _Shown:
+    size, line, html = kept
+    if html is not None:
+        return size, line, html
+    if isinstance(line, list):
+        try:
+            return size, line, line_html(_line_from_json(line))
+        except (TypeError, ValueError):
+            return size, line, line_html(escaped_runs([(PLAIN, "[a saved line could not be read]")]))
+    return size, line, line_html(line)
 
-    def to_html(self) -> str:
-        if self.html is None:
-            if self.line is None:
-                try:
-                    self.line = _line_from_json(self.raw)
-                except (TypeError, ValueError):
-                    self.line = ((PLAIN, "[a saved line could not be read]"),)
-            self.html = line_html(self.line)
-        return self.html
 
-    def to_json(self) -> list[Any]:
-        if self.raw is None:
-            assert self.line is not None
-            self.raw = _line_json(self.line)
-        return self.raw
+def _last_html(lines: list[_Kept] | deque[_Kept], count: int) -> list[str]:
+    """The HTML of the last ``count`` lines, each made once: an entry made now replaces the one
+    that lacked it (popped and pushed back, which is linear for a deque, unlike indexing)."""
+    done = [_with_html(lines.pop()) for _ in range(count)]
+    done.reverse()
+    lines.extend(done)
+    return [html for _, _, html in done]
+
+
+def _kept_json(kept: _Kept) -> list[Any]:
+    line = kept[1]
+    return line if isinstance(line, list) else _line_json(line)
 
 
 def _join_arrays(left: str, right: str) -> str:
@@ -495,7 +507,7 @@ def _raw_size(raw: Any) -> int:
 _HEX_COLOR = re.compile(r"#[0-9a-f]{6}")
 
 
-def _style_json(style: Style) -> list[Any] | None:
+def _style_json(style: StyleValues) -> list[Any] | None:
     """A style as JSON; None for the plain style most text has, which keeps saves small."""
     return None if style == PLAIN else list(style)
 
@@ -528,10 +540,6 @@ def _line_json(line: Line) -> list[list[Any]]:
 
 def _line_from_json(raw: Any) -> Line:
     return escaped_runs([(_style_from_json(st), _text(text)) for st, text in _pairs(raw)])
-
-
-def _line_size(line: Line) -> int:
-    return sum(len(html_unescape(text)) for _, text in line) + 1
 
 
 def _list(raw: Any) -> list[Any]:
