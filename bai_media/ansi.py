@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -47,9 +49,14 @@ _MAX_NOTICES = 8  # kinds of notices a restored terminal keeps (there are three)
 _SLOW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]")
 _SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
 _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
-#: The fast path takes whole lines in blocks of about this many characters, so its copies and
-#: pieces stay small (in one pass, a 10 MB log held 30 MB of them at once).
-_FAST_BLOCK = 65_536
+#: Text is handled in blocks of about this many characters, so copies stay small: the fast path
+#: takes whole lines a block at a time (in one pass, a 10 MB log held 30 MB of pieces at once), and
+#: a cut middle is scanned a block at a time, never joined whole.
+_BLOCK = 65_536
+#: Parts (Jupyter's lines) are measured and joined this many at a time: the per-line work is in C.
+_GROUP = 256
+#: An escape a block can end inside of, as far as the scan of a cut middle looks at escapes.
+_OPEN_ESCAPE = re.compile(r"\x1b(?:\[[0-9;:]*|\]8?)?")
 
 
 class _Line:
@@ -149,34 +156,78 @@ class Terminal:
         self._pad_credit = PAD_ALLOWANCE
         self.notices: set[str] = set()
 
-    def feed(self, text: str) -> None:
-        if self._pending_escape:
-            text = self._pending_escape + text
-            self._pending_escape = ""
-        if len(text) > 3 * self.budget:
-            # Nothing between the first and the last budget can be shown; track only its colours.
-            self._feed(text, 0, self.budget)
-            self._pending_escape = ""
-            self._skip(text, self.budget, len(text) - self.budget)
-            self._feed(text, len(text) - self.budget, len(text))
-        else:
-            self._feed(text, 0, len(text))
+    def feed(self, text: str | list[str]) -> None:
+        """Feed one chunk: a str, or str parts fed as their concatenation (Jupyter's list of lines).
 
-    def _skip(self, text: str, start: int, end: int) -> None:
+        Parts are joined only as far as they are shown: a stream beyond three budgets is only
+        scanned for its colours in between, so its memory is the budget's, not the stream's.
+        """
+        chunk = _Parts(self._pending_escape, [text] if isinstance(text, str) else text)
+        self._pending_escape = ""
+        if chunk.total <= 3 * self.budget:
+            whole = chunk.text(0, chunk.total)
+            self._feed(whole, 0, len(whole))
+            return
+        # Nothing between the first and the last budget can be shown; track only its colours.
+        head = chunk.text(0, self.budget)
+        self._feed(head, 0, len(head))
+        self._pending_escape = ""
+        self._skip(chunk.views(self.budget, chunk.total - self.budget))
+        tail = chunk.text(chunk.total - self.budget, chunk.total)
+        self._feed(tail, 0, len(tail))
+
+    def _skip(self, views: Iterable[tuple[str, int, int]]) -> None:
         """Count a cut middle and carry its colour state, without rendering it.
 
-        Only what follows the last full reset matters, so the scan starts there (found in C).
+        Views are scanned in place; an escape one ends inside of is read again with what follows
+        it, gathered until as long as the escape (a long one costs linear time). The state is
+        what one scan of the whole middle would give.
         """
         self._flush_line(force=True)
-        self.cut_chars += end - start
-        osc = text.rfind("\x1b]8;", start, end)
-        if osc >= 0:
-            closing = _TOKEN.match(text, osc, min(end, osc + _MAX_PENDING_ESCAPE))
-            if closing is not None and closing.lastgroup == "osc":
-                self._osc(closing.group("osc"))
+        escape_open = osc = ""
+        following: list[str] = []
+        following_len = 0
+        for view, start, end in views:
+            self.cut_chars += end - start
+            while escape_open and start < end:
+                wanted = max(_BLOCK, len(escape_open))
+                taken = min(end, start + wanted - following_len)
+                following.append(view[start:taken])
+                following_len += taken - start
+                start = taken
+                if following_len >= wanted:
+                    joined = escape_open + "".join(following)
+                    following, following_len = [], 0
+                    escape_open, osc = self._scan(joined, 0, len(joined), osc)
+            if start < end:
+                escape_open, osc = self._scan(view, start, end, osc)
+        joined = escape_open + "".join(following)
+        osc = self._scan(joined, 0, len(joined), osc, last=True)[1]
+        closing = _TOKEN.match(osc) if osc else None
+        if closing is not None and closing.lastgroup == "osc":
+            # SGR keeps the link and OSC 8 sets only the link, so it may come after the colours.
+            self._osc(closing.group("osc"))
+
+    def _scan(self, text: str, start: int, end: int, osc: str, last: bool = False) -> tuple[str, str]:
+        """Colour state from a view of a cut middle: returns an escape it ends inside of, unread,
+        and ``osc``, the middle from its last OSC 8 on as far as one may reach (read at the end).
+
+        Only what follows the last full reset matters, so SGR is read from there (found in C).
+        """
+        found = text.rfind("\x1b", start, end)
+        if not last and found >= 0 and _OPEN_ESCAPE.fullmatch(text, found, end):
+            end, rest = found, text[found:end]
+        else:
+            rest = ""
+        found = text.rfind("\x1b]8;", start, end)
+        if found >= 0:
+            osc = text[found : min(end, found + _MAX_PENDING_ESCAPE)]
+        elif 0 < len(osc) < _MAX_PENDING_ESCAPE:
+            osc += text[start : min(end, start + _MAX_PENDING_ESCAPE - len(osc))]
         reset = max(text.rfind("\x1b[0m", start, end), text.rfind("\x1b[m", start, end))
         for match in _SGR_PARAMS.finditer(text, max(start, reset), end):
             self.style = apply_sgr_run(self.style, match.group(0))
+        return rest, osc
 
     #: Complete lines of plain text and SGR go through :meth:`_fast_lines`; tests switch it off
     #: to check that both paths render identically.
@@ -196,7 +247,7 @@ class Terminal:
                     found = _SLOW_ESCAPE.search(text, pos, end)
                     escape_seq = found.start() if found else end
                 fast_end = min(control, escape_seq)
-                nl = text.rfind("\n", pos, min(fast_end, pos + _FAST_BLOCK))
+                nl = text.rfind("\n", pos, min(fast_end, pos + _BLOCK))
                 if nl < pos:  # a line longer than a block
                     nl = text.find("\n", pos, fast_end)
                 if nl >= pos:
@@ -487,6 +538,46 @@ def _last_html(lines: list[_Kept] | deque[_Kept], count: int) -> list[str]:
 def _kept_json(kept: _Kept) -> list[Any]:
     line = kept[1]
     return line if isinstance(line, list) else _line_json(line)
+
+
+class _Parts:
+    """A chunk as fed: an escape left from the last chunk, then parts, joined only where read.
+
+    Parts are measured a group at a time (in C), so reading the end does not walk the start.
+    """
+
+    __slots__ = ("lead", "parts", "sizes", "total")
+
+    def __init__(self, lead: str, parts: list[str]) -> None:
+        self.lead, self.parts = lead, parts
+        self.sizes = [sum(map(len, parts[first : first + _GROUP])) for first in range(0, len(parts), _GROUP)]
+        self.total = len(lead) + sum(self.sizes)
+
+    def views(self, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+        """The text between two offsets as ``(str, start, end)`` views: a long part is viewed in
+        place and short parts (Jupyter's lines) are joined a group at a time, so what lies outside
+        the offsets is never copied."""
+        pos = len(self.lead)
+        if start < pos:
+            yield self.lead, start, min(end, pos)
+        for index, size in enumerate(self.sizes):
+            if pos >= end:
+                return
+            if size and pos + size > start:
+                group = self.parts[index * _GROUP : (index + 1) * _GROUP]
+                if start <= pos and pos + size <= end and size <= _BLOCK:
+                    yield "".join(group), 0, size
+                else:
+                    at = pos
+                    for part in group:
+                        low, high = max(start - at, 0), min(end - at, len(part))
+                        if low < high:
+                            yield part, low, high
+                        at += len(part)
+            pos += size
+
+    def text(self, start: int, end: int) -> str:
+        return "".join(view[low:high] for view, low, high in self.views(start, end))
 
 
 def _join_arrays(left: str, right: str) -> str:

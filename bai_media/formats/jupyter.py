@@ -106,7 +106,7 @@ def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any]
     kind = output.get("output_type")
     if kind == "stream":
         name = str(output.get("name")) if output.get("name") in ("stdout", "stderr") else "stdout"
-        return MediaItem(name, join_text(output.get("text", "")))
+        return MediaItem(name, output.get("text", ""))  # a list of lines stays one: see _stream
     if kind in ("display_data", "execute_result", "update_display_data"):
         bundle = output.get("data")
         if not isinstance(bundle, Mapping) or not bundle:
@@ -122,15 +122,17 @@ def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any]
     return MediaItem(f"application/x-jupyter-{str(kind)[:40]}", dict(output))
 
 
-def _stream(output: Any) -> tuple[str, str] | None:
-    """``(name, text)`` of a well-formed stream output, else None."""
+def _stream(output: Any) -> tuple[str, list[str]] | None:
+    """``(name, parts)`` of a well-formed stream output, else None. A list of lines is not joined:
+    the terminal joins only the lines it shows, so a long stream is never copied whole."""
     if not isinstance(output, Mapping) or output.get("output_type") != "stream":
         return None
-    text = join_text(output.get("text", ""))
-    if not isinstance(text, str):
+    text = output.get("text", "")
+    parts = [text] if isinstance(text, str) else text
+    if not (isinstance(parts, list) and all(isinstance(part, str) for part in parts)):
         return None
     name = str(output.get("name")) if output.get("name") in ("stdout", "stderr") else "stdout"
-    return name, text
+    return name, parts
 
 
 def merge_streams(outputs: list[Any]) -> list[Any]:
@@ -138,15 +140,16 @@ def merge_streams(outputs: list[Any]) -> list[Any]:
 
     The terminal then applies ``\r`` and ``\b`` across the old boundaries: a tqdm loop saved by
     ``nbconvert --execute`` (one output per frame) shows as one box holding its last frame.
-    Linear: the parts of a run are joined once.
+    Linear: a run's lists of lines are concatenated once (a lone output's list is kept as it is).
     """
     merged: list[Any] = []
-    run: list[str] = []
+    run: list[list[str]] = []
     run_name: str | None = None
 
     def flush() -> None:
         if run_name is not None:
-            merged.append({"output_type": "stream", "name": run_name, "text": "".join(run)})
+            text = run[0] if len(run) == 1 else [part for parts in run for part in parts]
+            merged.append({"output_type": "stream", "name": run_name, "text": text})
 
     for output in outputs:
         stream = _stream(output)

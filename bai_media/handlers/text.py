@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from markupsafe import Markup
@@ -73,10 +74,18 @@ _HOLE = "\x00"  # where the stream's HTML goes in its rendered template; never i
 _HOLE_HTML = Markup(_HOLE)
 
 
+def _text(data: Any, ctx: Context[Any]) -> str | list[str]:
+    """The item's text; a Jupyter list of lines as it is, for the terminal reads only the lines it
+    shows (joined, a long stream would be copied whole)."""
+    if isinstance(data, list) and all(map(isinstance, data, repeat(str))):  # checked in C: one per line
+        return data
+    return ctx.text(data)
+
+
 def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
     name = STREAMS[item.type]
     term, continued = _terminal(ctx, name)
-    term.feed(ctx.text(item.data))
+    term.feed(_text(item.data, ctx))
     new = term.html_since_shown() if continued else None
     term.mark_shown()
     return Output(StreamHTML(ctx.render("handlers/stream.html", name=name, html=_HOLE_HTML), term),  # type: ignore[arg-type]
@@ -86,7 +95,7 @@ def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
 
 def render_plain(item: MediaItem, ctx: Context[None]) -> Markup:
     term = Terminal(ctx.limits.text_chars)
-    term.feed(ctx.text(item.data))
+    term.feed(_text(item.data, ctx))
     return ctx.render("handlers/stream.html", name="text", html=term.html())
 
 
