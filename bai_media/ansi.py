@@ -12,11 +12,11 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup, escape
 
-from .ansi_html import Line, StyleValues, escaped_runs, html_unescape, line_html, render_runs, style_values
+from .ansi_html import Line, StyleValues, escaped_runs, html_unescape, line_html, line_runs, render_runs, style_values
 from .sanitize import WEB_SCHEMES, check_url
 from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
@@ -239,7 +239,7 @@ class Terminal:
         # Kept across lines and searched again only once passed, so the scans stay linear.
         control = escape_seq = -1
         while pos < end:
-            if self.fast and self.line.length == 0 and self.line.chars is None:
+            if self.fast and self.line.length == self.line.cursor == 0 and self.line.chars is None:
                 if control < pos:
                     found = _SLOW_CONTROL.search(text, pos, end)
                     control = found.start() if found else end
@@ -269,7 +269,7 @@ class Terminal:
         pieces = _FAST_SPLIT.split(str(escape(region)))
         cache = _sgr_cache
         store = self._store
-        parts: list[tuple[StyleValues, str]] = []
+        parts: list[StyleValues | str] = []
         run_text = ""
         run_style = style
         length = 0
@@ -282,7 +282,7 @@ class Terminal:
                 elif run_style == style:
                     run_text += text
                 else:
-                    parts.append((style_values(run_style), run_text))
+                    parts += style_values(run_style), run_text
                     run_text, run_style = text, style
                 length += len(text) if "&" not in text else len(html_unescape(text))
             if idx == last:
@@ -290,7 +290,7 @@ class Terminal:
             delim = pieces[idx + 1]
             if delim == "\n":
                 if run_text:
-                    parts.append((style_values(run_style), run_text))
+                    parts += style_values(run_style), run_text
                     run_text = ""
                 store(tuple(parts), length + 1)
                 parts = []
@@ -378,14 +378,17 @@ class Terminal:
         self.line = _Line()
 
     def _store(self, line: Line, size: int) -> None:
-        """Keep a finished line in the head, or in the rolling tail once the head is full."""
+        """Keep a finished line in the head, or in the rolling tail once the head is full.
+
+        A head line is shown in every HTML to come, so it is rendered now, while in the CPU's
+        caches; a tail line only when shown, as most lines of a long stream pass the tail unseen.
+        """
         self.lines += 1
-        kept = (size, line, None)
         if self.head_chars + size <= self.budget * 2 // 3 and not self.cut_chars and not self.tail:
-            self.head.append(kept)
+            self.head.append((size, line, line_html(line)))
             self.head_chars += size
         else:
-            self.tail.append(kept)
+            self.tail.append((size, line, None))
             self.tail_chars += size
             while self.tail_chars > self.budget // 3 and len(self.tail) > 1:
                 dropped = self.tail.popleft()[0]
@@ -528,10 +531,17 @@ def _with_html(kept: _Kept) -> _Shown:
 
 def _last_html(lines: list[_Kept] | deque[_Kept], count: int) -> list[str]:
     """The HTML of the last ``count`` lines, each made once: an entry made now replaces the one
-    that lacked it (popped and pushed back, which is linear for a deque, unlike indexing)."""
-    done = [_with_html(lines.pop()) for _ in range(count)]
-    done.reverse()
-    lines.extend(done)
+    that lacked it (in a deque by popping and pushing back, as indexing one is not O(1))."""
+    first = len(lines) - count
+    if isinstance(lines, list):
+        for index in range(first, len(lines)):
+            if lines[index][2] is None:
+                lines[index] = _with_html(lines[index])
+        done = cast("list[_Shown]", lines[first:])  # every one has its HTML now
+    else:
+        done = [_with_html(lines.pop()) for _ in range(count)]
+        done.reverse()
+        lines.extend(done)
     return [html for _, _, html in done]
 
 
@@ -626,7 +636,7 @@ def _style_from_json(raw: Any) -> Style:
 
 
 def _line_json(line: Line) -> list[list[Any]]:
-    return [[_style_json(style), html_unescape(text)] for style, text in line]
+    return [[_style_json(style), html_unescape(text)] for style, text in line_runs(line)]
 
 
 def _line_from_json(raw: Any) -> Line:

@@ -6,6 +6,7 @@ Text is escaped before any markup is added; only tags built here carry attribute
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -23,9 +24,10 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 #: a tuple holding one: with Styles in them, 100,000 kept lines made its full passes superlinear.
 StyleValues = tuple[int | str | None, int | str | None, bool, bool, bool, bool, bool, bool, str | None]
 
-#: A finished line: runs of escaped text, each with its style. Text, not HTML: spans and links
-#: are made from it only when the terminal is shown.
-Line = tuple[tuple[StyleValues, str], ...]
+#: A finished line: runs of escaped text, as style values and text alternating in one flat tuple
+#: (nested tuples cost memory, and the collector untracks them only one level per pass). Text,
+#: not HTML: spans and links are made from it only when the terminal is shown.
+Line = tuple[StyleValues | str, ...]
 
 _LINK = Style._fields.index("link")
 _values: dict[Style, StyleValues] = {}
@@ -129,11 +131,18 @@ def render_runs(runs: list[tuple[Style, str]]) -> str:
 
 def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
     """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
-    return tuple((style_values(style), str(escape(text))) for style, text in merge_runs(runs))
+    return tuple(item for style, text in merge_runs(runs) for item in (style_values(style), str(escape(text))))
+
+
+def line_runs(line: Line) -> Iterator[tuple[StyleValues, str]]:
+    """The ``(style values, escaped text)`` runs of a kept line."""
+    items = iter(line)
+    return zip(items, items)  # type: ignore[arg-type]
 
 
 def line_html(line: Line) -> str:
-    return "".join(_render_escaped_run(values, text) for values, text in line)
+    items = iter(line)
+    return "".join([_render_escaped_run(values, text) for values, text in zip(items, items)])  # type: ignore[arg-type]
 
 
 def _render_escaped_run(values: StyleValues, html: str) -> str:
