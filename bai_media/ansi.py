@@ -49,13 +49,13 @@ _MAX_NOTICES = 8  # kinds of notices a restored terminal keeps (there are three)
 _SLOW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f]")
 _SLOW_ESCAPE = re.compile(r"\x1b(?!\[[0-9;:]*m)")
 _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
-#: Text is handled in blocks of about this many characters, so copies stay small: the fast path
+#: Text is copied in blocks of about this many characters, so copies stay small: the fast path
 #: takes whole lines a block at a time (in one pass, a 10 MB log held 30 MB of pieces at once), and
-#: a cut middle is scanned a block at a time, never joined whole.
+#: the short parts of a cut middle are joined a block at a time (a long one is scanned in place).
 _BLOCK = 65_536
 #: Parts (Jupyter's lines) are measured and joined this many at a time: the per-line work is in C.
 _GROUP = 256
-#: An escape a block can end inside of, as far as the scan of a cut middle looks at escapes.
+#: The start of an escape that the scan of a cut middle reads (SGR, OSC 8), as a view may end.
 _OPEN_ESCAPE = re.compile(r"\x1b(?:\[[0-9;:]*|\]8?)?")
 
 
@@ -171,7 +171,7 @@ class Terminal:
         # Nothing between the first and the last budget can be shown; track only its colours.
         head = chunk.text(0, self.budget)
         self._feed(head, 0, len(head))
-        self._pending_escape = ""
+        self._pending_escape = ""  # an escape the head ends inside of is cut with the middle
         self._skip(chunk.views(self.budget, chunk.total - self.budget))
         tail = chunk.text(chunk.total - self.budget, chunk.total)
         self._feed(tail, 0, len(tail))
@@ -511,8 +511,9 @@ class Terminal:
 
 
 #: A finished line the terminal keeps: ``(size, line, html)``. The line is its runs, or its saved
-#: JSON when restored (checked like kernel output when first shown); the HTML is made when first
-#: shown. An exact tuple of plain values, so the collector stops tracking it (see StyleValues).
+#: JSON when restored (checked like kernel output when first shown); the HTML is made when the
+#: line enters the head, else when first shown. Apart from restored JSON (a budget's worth at
+#: most), a tuple of plain values, so the collector stops tracking it (see StyleValues).
 _Kept = tuple[int, "Line | list[Any]", "str | None"]
 _Shown = tuple[int, "Line | list[Any]", str]
 
@@ -587,6 +588,8 @@ class _Parts:
             pos += size
 
     def text(self, start: int, end: int) -> str:
+        """The text between two offsets, copied: a chunk of three budgets at most, or the head
+        and the tail shown of a longer one."""
         return "".join(view[low:high] for view, low, high in self.views(start, end))
 
 

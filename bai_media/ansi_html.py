@@ -34,8 +34,8 @@ _values: dict[Style, StyleValues] = {}
 
 
 def style_values(style: Style) -> StyleValues:
-    """The values of a style as one shared exact tuple; the table is bounded, as kept lines hold
-    their own reference."""
+    """The values of a style as one shared exact tuple. The table is cleared when full: kept lines
+    hold their own reference, so nothing is lost but sharing."""
     values = _values.get(style)
     if values is None:
         if len(_values) > 4096:
@@ -141,8 +141,7 @@ def line_runs(line: Line) -> Iterator[tuple[StyleValues, str]]:
 
 
 def line_html(line: Line) -> str:
-    items = iter(line)
-    return "".join([_render_escaped_run(values, text) for values, text in zip(items, items)])  # type: ignore[arg-type]
+    return "".join([_render_escaped_run(values, text) for values, text in line_runs(line)])
 
 
 def _render_escaped_run(values: StyleValues, html: str) -> str:

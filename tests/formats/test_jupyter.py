@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from bai_media import Renderer
+from bai_media.limits import Limits
 from bai_media.formats import render
 from bai_media.formats.jupyter import render_notebook
 
@@ -219,3 +220,21 @@ def test_hostile_code_cells_and_language_stay_inert_in_chromium(load_page) -> No
     texts = page.evaluate("[...document.querySelectorAll('div.highlight pre')].map(p => p.textContent)")
     assert len(texts) == len(HOSTILE_SOURCES) * len(HOSTILE_LANGUAGES)
     assert sum("</pre><script>__pwned(1)</script>" in t for t in texts) == len(HOSTILE_LANGUAGES)
+
+
+def test_a_stream_as_a_list_of_lines_renders_as_one_str() -> None:
+    """Lists of lines reach the terminal unjoined; escapes and \\r split across elements and
+    outputs, and the notice of a cut middle, come out as from the joined text."""
+    lines = [f"\x1b[3{i % 8}mline {i}\x1b[0m\r{'x' * (i % 7)}\n" for i in range(3_000)]
+    lines[1500:1502] = ["\x1b[1;3", "4mbold blue from the cut middle "]
+    lines[2000:2001] = ["\x1b]8;;https://e.org/", "x\x07", "link\x1b]8;;\x07\n"]
+    lines.append("\x1b[")
+    outputs = [{"output_type": "stream", "name": "stdout", "text": lines[:2500]},
+               {"output_type": "stream", "name": "stdout", "text": lines[2500:]},
+               {"output_type": "stream", "name": "stdout", "text": ["32mgreen\n", "\rlast"]}]
+    joined = [{**output, "text": "".join(output["text"])} for output in outputs]
+    renderer = Renderer(limits=Limits(text_chars=20_000))
+    html = str(render(outputs, "jupyter", "s", renderer))
+    assert html == str(render(joined, "jupyter", "s", renderer))
+    assert "characters not shown" in html and '<span class="bai-ansi-fg-2">green</span>' in html
+    assert html == str(renderer.handle_all([("stdout", [part for output in outputs for part in output["text"]])], "s"))
