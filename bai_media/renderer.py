@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bai_media")
 
+_new_str = str.__new__  # Markup(text) for safe text, without Markup.__new__'s Python-level checks
+
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
 
@@ -282,7 +284,7 @@ class Renderer:
         # The compiled templates are called directly: this runs for every handle_all call.
         item = self._compiled.get("item.html") or self._template("item.html")
         container = self._compiled.get("container.html") or self._template("container.html")
-        return container(result_id=result.result_id, items=markup("".join([item(item=i) for i in result.items.values()])))
+        return container(result_id=result.result_id, items=_new_str(Markup, "".join([item(item=i) for i in result.items.values()])))
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
         return self.render_template("error.html", message=message, type=mtype)
@@ -333,7 +335,7 @@ class Renderer:
             classes = out.classes
             if type(classes) is not tuple or len(classes) > 1 or classes and type(classes[0]) is not str:
                 classes = self._classes(classes)  # checked without a call in the common shapes
-            if not out.updates and out.append is None:
+            if key is not None and not out.updates and out.append is None:
                 self._keep(key, html, classes)
             return html, classes, self._apply(result, result_id, out.updates) if out.updates else [], out.append
         except BadData as exc:
