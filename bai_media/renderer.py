@@ -10,14 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from .cache import RenderCache
@@ -32,7 +32,12 @@ from .state import RenderedItem, ResultData, ResultState
 from .store import MemoryStore, Store
 from .templating import compile_simple, markup
 
+if TYPE_CHECKING:
+    import jinja2
+
 log = logging.getLogger("bai_media")
+
+_new_str = str.__new__  # Markup(text) for safe text, without Markup.__new__'s Python-level checks
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
@@ -95,14 +100,28 @@ class Renderer:
         self.registry = registry if registry is not None else default_registry()
         if plugins:
             self.registry.load_plugins(plugins)
-        # User folders come first so a project can override any shipped template; plug-in
-        # templates sit under their own prefix, so they cannot replace a built-in one.
+        # User folders come first so a project can override any shipped template.
+        self.template_dirs = [str(path) for path in template_dirs]
+        self._inline_css: Markup | None = None
+        self._compiled: dict[str, Callable[..., Markup]] = {}
+        store = MemoryStore(max_entries=20_000, max_bytes=128_000_000) if cache is True else cache or None
+        options = json.dumps([sanitizer, self.remote_media, repr(self.limits), self.template_dirs,
+                              sorted(self.registry.templates)])
+        self.cache = RenderCache(store, options) if store is not None else None
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """Jinja, for the templates that are more than text and placeholders: built, and
+        imported (about 25 ms), when the first of them is rendered."""
+        import jinja2
+
+        # Plug-in templates sit under their own prefix, so they cannot replace a built-in one.
         loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader([str(path) for path in template_dirs]),
+            jinja2.FileSystemLoader(self.template_dirs),
             jinja2.FileSystemLoader(str(templates_dir())),
             jinja2.PrefixLoader(self.registry.templates),
         ])
-        self.env = jinja2.Environment(
+        env = jinja2.Environment(
             loader=loader,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -110,13 +129,8 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        self.env.filters["thousands"] = thousands
-        self._inline_css: Markup | None = None
-        self._compiled: dict[str, Callable[..., Markup]] = {}
-        store = MemoryStore(max_entries=20_000, max_bytes=128_000_000) if cache is True else cache or None
-        options = json.dumps([sanitizer, self.remote_media, repr(self.limits), [str(p) for p in template_dirs],
-                              sorted(self.registry.templates)])
-        self.cache = RenderCache(store, options) if store is not None else None
+        env.filters["thousands"] = thousands
+        return env
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -158,9 +172,7 @@ class Renderer:
     def _compile(self, name: str) -> Callable[..., Markup]:
         """The template's render function: a format string when it is simple enough, else Jinja;
         for ``.svg`` templates, made valid XML whatever text went into it."""
-        assert self.env.loader is not None
-        source = self.env.loader.get_source(self.env, name)[0]
-        render = compile_simple(source)
+        render = compile_simple(self._source(name))
         if render is None:
             template = self.env.get_template(name)
             render = lambda **context: markup(template.render(**context))  # noqa: E731
@@ -168,6 +180,22 @@ class Renderer:
             plain = render
             return lambda **context: Markup(xml_chars(plain(**context)))
         return render
+
+    def _source(self, name: str) -> str:
+        """A template's source, found where :attr:`env`'s loader looks: a file in the user's folders
+        or the shipped one is read without Jinja, anything else (plug-in prefixes, a missing
+        name) is Jinja's to find or refuse."""
+        pieces = name.split("/")
+        if all(piece not in ("", ".", os.pardir) and os.sep not in piece and (os.altsep or "/") not in piece
+               for piece in pieces):
+            for folder in (*self.template_dirs, str(templates_dir())):
+                path = os.path.join(folder, *pieces)
+                if os.path.isfile(path):
+                    with open(path, encoding="utf-8") as file:
+                        return file.read()
+        loader = self.env.loader
+        assert loader is not None
+        return loader.get_source(self.env, name)[0]
 
     def render_page(self, body: Markup, *, title: str = "bai-media", head: Markup | None = None) -> str:
         """A complete HTML page around ``body``; ``head`` defaults to the shipped CSS, inlined."""
@@ -177,7 +205,7 @@ class Renderer:
             head = self._inline_css
             if "<math" in body:  # the math font only where math appears (262 KB)
                 head += math_font_css()
-        return self.env.get_template("page.html").render(title=title, body=body, head=head)
+        return str(self.render_template("page.html", title=title, body=body, head=head))
 
     def render_changes(self, result: ResultData, media: Any, result_id: str, *, append: bool) -> Markup:
         """Render ``media`` into ``result``; returns the elements that changed, wrapped."""
@@ -256,7 +284,7 @@ class Renderer:
         # The compiled templates are called directly: this runs for every handle_all call.
         item = self._compiled.get("item.html") or self._template("item.html")
         container = self._compiled.get("container.html") or self._template("container.html")
-        return container(result_id=result.result_id, items=markup("".join([item(item=i) for i in result.items.values()])))
+        return container(result_id=result.result_id, items=_new_str(Markup, "".join([item(item=i) for i in result.items.values()])))
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
         return self.render_template("error.html", message=message, type=mtype)
@@ -307,7 +335,7 @@ class Renderer:
             classes = out.classes
             if type(classes) is not tuple or len(classes) > 1 or classes and type(classes[0]) is not str:
                 classes = self._classes(classes)  # checked without a call in the common shapes
-            if not out.updates and out.append is None:
+            if key is not None and not out.updates and out.append is None:
                 self._keep(key, html, classes)
             return html, classes, self._apply(result, result_id, out.updates) if out.updates else [], out.append
         except BadData as exc:
@@ -315,7 +343,7 @@ class Renderer:
             self._keep(key, fragment, ())
             return fragment, (), [], None
         except NothingShown as exc:  # not kept: what is shown instead depends on the item's fallback
-            notice = Markup(self.env.get_template("notice.html").render(message=str(exc)))
+            notice = self.render_template("notice.html", message=str(exc))
             if item.fallback is None:
                 return notice, (), [], None
             shown, classes, touched, _ = self._run(item.fallback, self.registry.lookup(item.fallback.type), result,

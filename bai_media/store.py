@@ -8,9 +8,9 @@ the default), ``redis://host:port/db`` (redis-py) and ``django-cache://alias`` (
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,7 +160,7 @@ class DjangoCacheStore:
 
     @contextmanager
     def lock(self, key: str, wait: float = LOCK_WAIT, lease: float = LOCK_LEASE) -> Iterator[None]:
-        name, token = f"{self.prefix}lock:{key}", uuid.uuid4().hex
+        name, token = f"{self.prefix}lock:{key}", os.urandom(16).hex()  # uuid4's randomness, without importing uuid
         deadline = time.monotonic() + wait
         while not self.cache.add(name, token, timeout=lease):
             if time.monotonic() >= deadline:

@@ -260,7 +260,7 @@ def tiny_notebook(folder: Path) -> Path:
         "nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                                                          "language_info": {"name": "python"}},
         "cells": [{"cell_type": "code", "id": "c1", "execution_count": 1, "metadata": {}, "source": "print('hello')",
-                   "outputs": [{"output_type": "stream", "name": "stdout", "text": "hello\\n"}]}]}))
+                   "outputs": [{"output_type": "stream", "name": "stdout", "text": "hello\n"}]}]}))
     return path
 
 

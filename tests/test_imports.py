@@ -127,3 +127,37 @@ def test_a_cycle_would_be_found() -> None:
         assert any("bai_media.context" in c and "bai_media.renderer" in c for c in cycles())
     finally:
         GRAPH["bai_media.context"].discard("bai_media.renderer")
+
+
+#: Libraries a short render of text outputs does not need: each is imported with the first item
+#: (or template) that does, so command lines and ``import bai_media`` stay quick.
+LAZY = ("jinja2", "markdown", "defusedxml", "msgpack", "PIL", "nh3", "bleach", "bai_media.assets")
+RENDER_TEXT = """
+import json, sys
+from bai_media import formats, handle_all
+from bai_media.renderer import default_renderer
+handle_all([("stdout", "hi\\n"), ("stderr", "\\x1b[31mred\\x1b[0m\\n"), ("text/plain", "x < y")], "r")
+nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "print(1)", "execution_count": 1,
+      "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\\n"]}]}]}
+default_renderer().render_page(formats.render(nb))
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {n.split(".")[0] for n in LAZY})))
+"""
+
+
+def _imported_after(code: str) -> set[str]:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", f"LAZY = {LAZY!r}\n" + code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout))
+
+
+def test_rendering_text_outputs_imports_no_library_it_does_not_use() -> None:
+    imported = _imported_after(RENDER_TEXT)
+    assert not {name for name in imported if name in LAZY or name.startswith("bai_media.assets")}, imported
+
+
+def test_a_markdown_item_imports_markdown_and_its_template_engine() -> None:
+    imported = _imported_after(RENDER_TEXT.replace('("text/plain", "x < y")', '("text/markdown", "*x*")'))
+    assert {"jinja2", "markdown", "nh3"} <= imported

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from markupsafe import Markup
@@ -200,15 +200,6 @@ def label_figures(items: list[Any], cell: int) -> list[Any]:
     return labelled
 
 
-@dataclass(slots=True)
-class Cell:
-    kind: str
-    prompt: str
-    source: Markup
-    outputs: Markup | None
-    out_prompt: str
-
-
 def _language(nb: Mapping[str, Any]) -> str:
     raw_meta = nb.get("metadata")
     meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
@@ -295,32 +286,46 @@ def _render_notebook(nb: Any, name: str, renderer: Renderer, widget_state: Mappi
         widget_state = _given_state.get()
     saved = widget_state if widget_state is not None else saved_widget_state(nb)
     prepared = prepare_widgets(saved, renderer.registry) if saved is not None else None
-    cells: list[Cell] = []
+    cells: list[Markup] = []
     for index, raw in enumerate(nb["cells"]):
         rid = f"{name}-c{index}"
         if not isinstance(raw, Mapping):
-            cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} is not an object"), None, ""))
+            cells.append(_cell(renderer, "broken", renderer.error_fragment(f"cell {index} is not an object")))
             continue
         kind = raw.get("cell_type")
         source = join_text(raw.get("source", ""))
         if not isinstance(source, str):
             source = ""
         if kind == "markdown":
-            cells.append(Cell("markdown", "", renderer.handle_all([("text/markdown", _with_attachments(source, raw))], rid), None, ""))
+            cells.append(_cell(renderer, "markdown", renderer.handle_all([("text/markdown", _with_attachments(source, raw))], rid)))
         elif kind == "code":
-            count = raw.get("execution_count")
-            prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
-            outputs = label_figures(output_items(raw.get("outputs", []), renderer.registry, prepared), index + 1)
-            listed = raw.get("outputs")
-            raw_outputs: list[Any] = listed if isinstance(listed, list) else []
-            has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)
-            rendered = renderer.handle_all(outputs, f"{rid}-out") if outputs else None
-            cells.append(Cell("code", prompt, _highlight(source, language, renderer), rendered, prompt if has_result else ""))
+            cells.append(_code_cell(renderer, raw, index, rid, _highlight(source, language, renderer), prepared))
         elif kind == "raw":
-            cells.append(Cell("raw", "", renderer.handle_all([("text/plain", source)], rid), None, ""))
+            cells.append(_cell(renderer, "raw", renderer.handle_all([("text/plain", source)], rid)))
         else:
-            cells.append(Cell("broken", "", renderer.error_fragment(f"cell {index} has unknown type {str(kind)[:40]!r}"), None, ""))
-    return Markup(renderer.env.get_template("notebook.html").render(cells=cells, name=name))
+            cells.append(_cell(renderer, "broken", renderer.error_fragment(f"cell {index} has unknown type {str(kind)[:40]!r}")))
+    return renderer.render_template("notebook.html", cells=Markup("".join([f"{cell}\n" for cell in cells])), name=name)
+
+
+def _cell(renderer: Renderer, kind: str, body: Markup) -> Markup:
+    return renderer.render_template("notebook_cell.html", kind=kind, body=body)
+
+
+def _code_cell(renderer: Renderer, raw: Mapping[str, Any], index: int, rid: str, source: Markup,
+               prepared: Mapping[str, Any] | None) -> Markup:
+    """A code cell: its prompt and highlighted source, and its outputs (with an ``Out`` prompt
+    when one of them is the cell's result)."""
+    count = raw.get("execution_count")
+    prompt = f"[{count}]:" if isinstance(count, int) else "[ ]:"
+    outputs = label_figures(output_items(raw.get("outputs", []), renderer.registry, prepared), index + 1)
+    shown = Markup("")
+    if outputs:
+        listed = raw.get("outputs")
+        raw_outputs: list[Any] = listed if isinstance(listed, list) else []
+        has_result = any(isinstance(o, Mapping) and o.get("output_type") == "execute_result" for o in raw_outputs)
+        label = renderer.render_template("notebook_out_prompt.html", prompt=prompt) if has_result else Markup("")
+        shown = renderer.render_template("notebook_outputs.html", label=label, outputs=renderer.handle_all(outputs, f"{rid}-out"))
+    return renderer.render_template("notebook_code.html", prompt=prompt, source=source, outputs=shown)
 
 
 def register(formats: FormatRegistry) -> None:

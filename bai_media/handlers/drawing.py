@@ -12,7 +12,6 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-import msgpack
 from markupsafe import Markup
 
 from ..datauri import to_data_uri
@@ -54,6 +53,8 @@ def decode_commands(data: Any, max_bytes: int, max_commands: int) -> list[Any]:
             raise BadData("drawing data is not valid base64") from exc
     else:
         raise BadData(f"drawing data must be base64 text, got {type(data).__name__}")
+    import msgpack  # imported with the first drawing, not by every command line
+
     try:
         commands = msgpack.unpackb(
             raw, raw=False, strict_map_key=False, use_list=True,
