@@ -11,13 +11,13 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import chain
-from typing import Any, cast
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from .ansi_html import Line, StyleValues, escaped_runs, html_unescape, line_html, line_runs, render_runs, style_values
 from .sanitize import WEB_SCHEMES, check_url
+from .templating import escape_text
 from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
 _TOKEN = re.compile(
@@ -53,6 +53,7 @@ _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
 #: takes whole lines a block at a time (in one pass, a 10 MB log held 30 MB of pieces at once), and
 #: the short parts of a cut middle are joined a block at a time (a long one is scanned in place).
 _BLOCK = 65_536
+_new_str = str.__new__  # Markup(html) for HTML made here, without Markup.__new__'s Python-level checks
 #: Parts (Jupyter's lines) are measured and joined this many at a time: the per-line work is in C.
 _GROUP = 256
 #: The start of an escape that the scan of a cut middle reads (SGR, OSC 8), as a view may end.
@@ -162,6 +163,9 @@ class Terminal:
         Parts are joined only as far as they are shown: a stream beyond three budgets is only
         scanned for its colours in between, so its memory is the budget's, not the stream's.
         """
+        if type(text) is str and not self._pending_escape and len(text) <= 3 * self.budget:
+            self._feed(text, 0, len(text))  # the common chunk: nothing to join or skip
+            return
         chunk = _Parts(self._pending_escape, [text] if isinstance(text, str) else text)
         self._pending_escape = ""
         if chunk.total <= 3 * self.budget:
@@ -244,7 +248,8 @@ class Terminal:
                     found = _SLOW_CONTROL.search(text, pos, end)
                     control = found.start() if found else end
                 if escape_seq < pos:
-                    found = _SLOW_ESCAPE.search(text, pos, end)
+                    esc = text.find("\x1b", pos, end)  # in C; most text has no escape at all
+                    found = _SLOW_ESCAPE.search(text, esc, end) if esc >= 0 else None
                     escape_seq = found.start() if found else end
                 fast_end = min(control, escape_seq)
                 nl = text.rfind("\n", pos, min(fast_end, pos + _BLOCK))
@@ -265,10 +270,15 @@ class Terminal:
         Escaping leaves ESC, digits, ``;``, ``m`` and newlines alone, so the region is escaped in
         one call and then split; the pieces alternate text and delimiter (newline or SGR run).
         """
-        style = self.style
-        pieces = _FAST_SPLIT.split(str(escape(region)))
-        cache = _sgr_cache
         store = self._store
+        if "\x1b" not in region:  # no colours (most output): one run a line, the lines split in C
+            values = style_values(self.style)
+            for raw, html in zip(region.split("\n"), escape_text(region[:-1]).split("\n")):
+                store((values, html) if html else (), len(raw) + 1)
+            return
+        style = self.style
+        pieces = _FAST_SPLIT.split(escape_text(region))
+        cache = _sgr_cache
         parts: list[StyleValues | str] = []
         run_text = ""
         run_style = style
@@ -403,8 +413,9 @@ class Terminal:
             parts.append(
                 f'<span class="bai-media-truncated" role="note">… {self.cut_chars:,} characters not shown …</span>'
             )
-        parts += _last_html(self.tail, len(self.tail))
-        return Markup(self._join(parts))
+        if self.tail:
+            parts += _last_html(self.tail, len(self.tail))
+        return _new_str(Markup, self._join(parts))
 
     def mark_shown(self) -> None:
         """Note that a page now shows :meth:`html` as it is, for :meth:`html_since_shown`."""
@@ -535,14 +546,16 @@ def _last_html(lines: list[_Kept] | deque[_Kept], count: int) -> list[str]:
     that lacked it (in a deque by popping and pushing back, as indexing one is not O(1))."""
     first = len(lines) - count
     if isinstance(lines, list):
-        for index in range(first, len(lines)):
-            if lines[index][2] is None:
-                lines[index] = _with_html(lines[index])
-        done = cast("list[_Shown]", lines[first:])  # every one has its HTML now
-    else:
-        done = [_with_html(lines.pop()) for _ in range(count)]
-        done.reverse()
-        lines.extend(done)
+        shown = [html for _, _, html in lines[first:]]
+        if None in shown:  # lines restored from a save, not yet shown
+            for index in range(first, len(lines)):
+                if lines[index][2] is None:
+                    lines[index] = _with_html(lines[index])
+            shown = [html for _, _, html in lines[first:]]
+        return shown  # type: ignore[return-value]
+    done = [_with_html(lines.pop()) for _ in range(count)]
+    done.reverse()
+    lines.extend(done)
     return [html for _, _, html in done]
 
 

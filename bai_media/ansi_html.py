@@ -141,6 +141,8 @@ def line_runs(line: Line) -> Iterator[tuple[StyleValues, str]]:
 
 
 def line_html(line: Line) -> str:
+    if len(line) == 2:  # one run: most lines
+        return _render_escaped_run(line[0], line[1])  # type: ignore[arg-type]
     return "".join([_render_escaped_run(values, text) for values, text in line_runs(line)])
 
 

@@ -48,6 +48,8 @@ class MediaItem:
     def coerce(cls, raw: Any) -> MediaItem:
         """Accept ``(type, data)`` tuples, ``[type, data]`` lists and ``{"type", "data"}`` dicts,
         as the JavaScript library did, plus an optional third element / ``metadata`` key."""
+        if type(raw) is tuple and len(raw) == 2 and type(raw[0]) is str:  # the usual item, in fewer checks
+            return cls(raw[0].strip().lower(), raw[1])
         if isinstance(raw, MediaItem):
             return raw
         metadata: Any

@@ -50,7 +50,7 @@ def _terminal(ctx: Context[StreamState], name: str) -> tuple[Terminal, bool]:
 
 
 class StreamHTML:
-    """A stream element's HTML, joined from its terminal only when read.
+    """A continued stream element's HTML, joined from its terminal only when read.
 
     An answer to a continued stream carries only the new part (``Output.append``), so the whole
     element is built only for a page that asks for it: feeding a long stream in small chunks
@@ -72,6 +72,7 @@ class StreamHTML:
 
 _HOLE = "\x00"  # where the stream's HTML goes in its rendered template; never in escaped text
 _HOLE_HTML = Markup(_HOLE)
+_CLASSES = {name: (f"bai-media-{name}",) for name in STREAMS.values()}
 
 
 def _text(data: Any, ctx: Context[Any]) -> str | list[str]:
@@ -85,11 +86,15 @@ def _text(data: Any, ctx: Context[Any]) -> str | list[str]:
 def render_stream(item: MediaItem, ctx: Context[StreamState]) -> Output:
     name = STREAMS[item.type]
     term, continued = _terminal(ctx, name)
-    term.feed(_text(item.data, ctx))
-    new = term.html_since_shown() if continued else None
+    data = item.data
+    term.feed(data if type(data) is str else _text(data, ctx))
+    if not continued:  # a new element: whoever asked needs all of it, now
+        term.mark_shown()
+        return Output(ctx.render("handlers/stream.html", name=name, html=term.html()), classes=_CLASSES[name])
+    new = term.html_since_shown()
     term.mark_shown()
     return Output(StreamHTML(ctx.render("handlers/stream.html", name=name, html=_HOLE_HTML), term),  # type: ignore[arg-type]
-                  classes=(f"bai-media-{name}",),
+                  classes=_CLASSES[name],
                   append=ctx.render("handlers/stream.html", name=name, html=new) if new is not None else None)
 
 

@@ -94,6 +94,8 @@ def test_fast_path_renders_exactly_like_the_terminal_path(text: str) -> None:
     exact.feed(text)
     assert fast.html() == exact.html()
     assert fast.style == exact.style
+    # The kept lines too, as a save holds them (padding credit is only counted on the exact path).
+    assert {**fast.to_json(), "pad_credit": 0} == {**exact.to_json(), "pad_credit": 0}
 
 
 def test_stderr_is_visually_distinct_and_stdout_continues_across_calls() -> None:
