@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .ansi_html import Line, StyleValues, escaped_runs, html_unescape, line_html, line_runs, render_runs, style_values
 from .sanitize import WEB_SCHEMES, check_url
-from .templating import escape_text
+from .templating import escape_text, markup
 from .sgr import _SGR_PARAMS, PLAIN, Style, _sgr_cache, apply_sgr_run, csi_number
 
 _TOKEN = re.compile(
@@ -53,7 +53,6 @@ _FAST_SPLIT = re.compile(r"(\n|\x1b\[[0-9;:]*m)")
 #: takes whole lines a block at a time (in one pass, a 10 MB log held 30 MB of pieces at once), and
 #: the short parts of a cut middle are joined a block at a time (a long one is scanned in place).
 _BLOCK = 65_536
-_new_str = str.__new__  # Markup(html) for HTML made here, without Markup.__new__'s Python-level checks
 #: Parts (Jupyter's lines) are measured and joined this many at a time: the per-line work is in C.
 _GROUP = 256
 #: The start of an escape that the scan of a cut middle reads (SGR, OSC 8), as a view may end.
@@ -415,7 +414,7 @@ class Terminal:
             )
         if self.tail:
             parts += _last_html(self.tail, len(self.tail))
-        return _new_str(Markup, self._join(parts))
+        return markup(self._join(parts))
 
     def mark_shown(self) -> None:
         """Note that a page now shows :meth:`html` as it is, for :meth:`html_since_shown`."""

@@ -11,6 +11,7 @@ import base64
 import json
 import logging
 import os
+import posixpath
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     import jinja2
 
 log = logging.getLogger("bai_media")
-
-_new_str = str.__new__  # Markup(text) for safe text, without Markup.__new__'s Python-level checks
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 _CLASS_UNSAFE = re.compile(r"[^a-z0-9-]")
@@ -101,11 +100,11 @@ class Renderer:
         if plugins:
             self.registry.load_plugins(plugins)
         # User folders come first so a project can override any shipped template.
-        self.template_dirs = [str(path) for path in template_dirs]
+        self.template_dirs = tuple(str(path) for path in template_dirs)
         self._inline_css: Markup | None = None
         self._compiled: dict[str, Callable[..., Markup]] = {}
         store = MemoryStore(max_entries=20_000, max_bytes=128_000_000) if cache is True else cache or None
-        options = json.dumps([sanitizer, self.remote_media, repr(self.limits), self.template_dirs,
+        options = json.dumps([sanitizer, self.remote_media, repr(self.limits), list(self.template_dirs),
                               sorted(self.registry.templates)])
         self.cache = RenderCache(store, options) if store is not None else None
 
@@ -117,7 +116,7 @@ class Renderer:
 
         # Plug-in templates sit under their own prefix, so they cannot replace a built-in one.
         loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(self.template_dirs),
+            jinja2.FileSystemLoader(list(self.template_dirs)),
             jinja2.FileSystemLoader(str(templates_dir())),
             jinja2.PrefixLoader(self.registry.templates),
         ])
@@ -186,10 +185,10 @@ class Renderer:
         or the shipped one is read without Jinja, anything else (plug-in prefixes, a missing
         name) is Jinja's to find or refuse."""
         pieces = name.split("/")
-        if all(piece not in ("", ".", os.pardir) and os.sep not in piece and (os.altsep or "/") not in piece
+        if all(piece not in ("", ".", os.pardir) and os.sep not in piece and (not os.altsep or os.altsep not in piece)
                for piece in pieces):
             for folder in (*self.template_dirs, str(templates_dir())):
-                path = os.path.join(folder, *pieces)
+                path = posixpath.join(folder, *pieces)  # as Jinja joins: no drive or UNC piece escapes the folder
                 if os.path.isfile(path):
                     with open(path, encoding="utf-8") as file:
                         return file.read()
@@ -284,7 +283,7 @@ class Renderer:
         # The compiled templates are called directly: this runs for every handle_all call.
         item = self._compiled.get("item.html") or self._template("item.html")
         container = self._compiled.get("container.html") or self._template("container.html")
-        return container(result_id=result.result_id, items=_new_str(Markup, "".join([item(item=i) for i in result.items.values()])))
+        return container(result_id=result.result_id, items=markup("".join([item(item=i) for i in result.items.values()])))
 
     def error_fragment(self, message: str, mtype: str | None = None) -> Markup:
         return self.render_template("error.html", message=message, type=mtype)

@@ -24,7 +24,6 @@ QUICK_INLINE_SAMPLES = [
 @pytest.mark.parametrize("source", QUICK_INLINE_SAMPLES)
 def test_skipping_plain_text_runs_changes_no_output(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text runs no inline pattern could match skip the pattern tries; the output is the same."""
-
     token = re.compile(r"[0-9A-F]{12}")
     renderer = Renderer(cache=None)  # a cache would answer the second call with the first's output
     assert type(module._converter()[0].treeprocessors["inline"]) is module._QuickInline  # all patterns known
@@ -51,7 +50,6 @@ def random_markdown(count: int, seed: int) -> list[str]:
 def test_skipping_patterns_changes_no_output_on_random_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
     """Inline patterns and block tests are skipped on text without what they need, raw HTML
     blocks are not looked for in text without ``<`` or ``&``: the same output as doing it all."""
-
     token = re.compile(r"[0-9A-F]{12}")
     sources = random_markdown(400, 20) + QUICK_INLINE_SAMPLES
     renderer = Renderer(cache=None)

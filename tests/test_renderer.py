@@ -199,3 +199,19 @@ def test_nested_items_are_bounded_and_isolated() -> None:
     assert html.count('class="bai-media-nested') == 5 + 1
     assert "nested more than 5 deep" in html and "the data is not valid base64" in html
     assert 'id="n-1"' in html  # the second item is there and carries its own error inside
+
+
+def test_template_names_cannot_leave_the_template_folders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import jinja2
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "secret.html").write_text("SECRET {{ x }}")
+    renderer = Renderer(template_dirs=[tmp_path / "mine"])
+    for name in ("../secret.html", "handlers/../../secret.html", "./../secret.html", "/secret.html", ""):
+        with pytest.raises(jinja2.TemplateNotFound):
+            renderer.render_template(name, x=1)
+
+
+def test_a_user_folder_overrides_a_template_that_needs_jinja(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "error.html").write_text("{% if message %}<p class='mine'>{{ message }}</p>{% endif %}")
+    assert "<p class='mine'>bad &lt;x&gt;</p>" in Renderer(template_dirs=[tmp_path]).error_fragment("bad <x>")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import jinja2
+import pytest
 from hypothesis import given, strategies as st
 from markupsafe import Markup, escape
 
@@ -82,3 +85,36 @@ def test_placeholders_named_like_keywords_or_helpers_stay_with_jinja() -> None:
     assert compile_simple("{{ _text }}") is None and compile_simple("{{ _v0 }}") is None
     fast = compile_simple('<b data-type="{{ type }}">{{ str }}</b>')  # builtin names are fine
     assert fast is not None and fast(type="<x>", str="&") == '<b data-type="&lt;x&gt;">&amp;</b>'
+
+
+class _Attrs:
+    """A template value whose every attribute is ``value`` (``{{ item.classes }}`` and the like)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __getattr__(self, name: str) -> object:
+        return self.value
+
+
+#: Every shipped template that renders without Jinja (the per-item ones, pages, notebook layout).
+SIMPLE = sorted(path.relative_to(templates_dir()).as_posix() for path in templates_dir().rglob("*.html")
+                if compile_simple(path.read_text(encoding="utf-8")) is not None)
+
+
+def test_the_page_and_notebook_templates_render_without_jinja() -> None:
+    assert {"page.html", "notice.html", "notebook.html", "notebook_cell.html", "notebook_code.html",
+            "notebook_outputs.html", "notebook_out_prompt.html"} <= set(SIMPLE)
+
+
+@pytest.mark.parametrize("name", SIMPLE)
+@given(text=st.text(alphabet="<>&'\"x\n ", max_size=20), markup=st.text(max_size=20).map(Markup))
+def test_every_shipped_simple_template_renders_as_jinja_does(name: str, text: str, markup: Markup) -> None:
+    source = (templates_dir() / name).read_text(encoding="utf-8")
+    fast = compile_simple(source)
+    assert fast is not None
+    context: dict[str, object] = {}
+    for number, found in enumerate(re.finditer(r"\{\{\s*(\w+)(\.)?", source)):
+        value = text if number % 2 else markup
+        context[found.group(1)] = _Attrs(value) if found.group(2) else value
+    assert fast(**context) == ENV.get_template(name).render(**context), name

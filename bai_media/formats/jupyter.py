@@ -106,7 +106,7 @@ def output_item(output: Any, registry: Registry, widget_state: Mapping[str, Any]
     kind = output.get("output_type")
     if kind == "stream":
         name = str(output.get("name")) if output.get("name") in ("stdout", "stderr") else "stdout"
-        return MediaItem(name, output.get("text", ""))  # a list of lines stays one: see _stream
+        return MediaItem(name, output.get("text", ""))  # a list of lines is not joined: see _stream
     if kind in ("display_data", "execute_result", "update_display_data"):
         bundle = output.get("data")
         if not isinstance(bundle, Mapping) or not bundle:
@@ -148,7 +148,8 @@ def merge_streams(outputs: list[Any]) -> list[Any]:
 
     def flush() -> None:
         if run_name is not None:
-            text = run[0] if len(run) == 1 else [part for parts in run for part in parts]
+            lone = run[0] if len(run) == 1 else None
+            text = (lone[0] if len(lone) == 1 else lone) if lone is not None else [part for parts in run for part in parts]
             merged.append({"output_type": "stream", "name": run_name, "text": text})
 
     for output in outputs:

@@ -100,6 +100,8 @@ def serialize(root: ET.Element) -> bytes:
     Names are rewritten to their prefixed form first, so ElementTree's own (process-wide)
     namespace registry is never consulted.
     """
+    import xml.etree.ElementTree as ET
+
     declared: dict[str, str] = {}
 
     def prefixed(name: str) -> str:
@@ -122,8 +124,6 @@ def serialize(root: ET.Element) -> bytes:
     attrib = {**xmlns, **root.attrib}
     root.attrib.clear()
     root.attrib.update(attrib)
-    import xml.etree.ElementTree as ET
-
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

@@ -238,3 +238,42 @@ def test_a_stream_as_a_list_of_lines_renders_as_one_str() -> None:
     assert html == str(render(joined, "jupyter", "s", renderer))
     assert "characters not shown" in html and '<span class="bai-ansi-fg-2">green</span>' in html
     assert html == str(renderer.handle_all([("stdout", [part for output in outputs for part in output["text"]])], "s"))
+
+
+#: A small notebook's page fragment, byte for byte as the one-template layout wrote it before the
+#: layout moved to placeholder-only templates.
+PINNED_NOTEBOOK = {"nbformat": 4, "metadata": {"language_info": {"name": "python"}}, "cells": [
+    {"cell_type": "markdown", "source": "# Title <b>&</b>"},
+    {"cell_type": "code", "source": "x = 1\nx", "execution_count": 2, "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]},
+        {"output_type": "execute_result", "execution_count": 2, "data": {"text/plain": "1"}, "metadata": {}}]},
+    {"cell_type": "code", "source": "", "execution_count": None, "outputs": []},
+    {"cell_type": "raw", "source": "<i>raw</i>"}]}
+PINNED_HTML = (
+    "<article class=\"bai-media-notebook\" data-result-id=\"nb\">\n"
+    "<section class=\"bai-nb-cell bai-nb-markdown\">\n"
+    "<div class=\"bai-nb-body\"><div class=\"bai-media\" data-result-id=\"nb-c0\"><div class=\"bai-media-item bai-media-text\" id=\"nb-c0-0\" data-type=\"text/markdown\" style=\"contain: paint\"><div class=\"bai-media-markdown\"><h1 id=\"user-content-Title-&amp;\">Title <b>&amp;</b><a class=\"anchor-link\" href=\"#user-content-Title-&amp;\" title=\"Link to this heading\" rel=\"noopener noreferrer nofollow\">¶</a></h1></div>\n"
+    "</div></div></div>\n"
+    "</section>\n"
+    "<section class=\"bai-nb-cell bai-nb-code\">\n"
+    "<div class=\"bai-nb-input\"><div class=\"bai-nb-prompt\">In&nbsp;[2]:</div><div class=\"bai-nb-source bai-media\"><div class=\"highlight\"><pre><span></span><span class=\"n\">x</span> <span class=\"o\">=</span> <span class=\"mi\">1</span>\n"
+    "<span class=\"n\">x</span>\n"
+    "</pre></div>\n"
+    "</div></div>\n"
+    "<div class=\"bai-nb-output\"><div class=\"bai-nb-prompt\">Out&nbsp;[2]:</div><div class=\"bai-nb-outputs\"><div class=\"bai-media\" data-result-id=\"nb-c1-out\"><div class=\"bai-media-item bai-media-stdout bai-media-stdout\" id=\"nb-c1-out-0\" data-type=\"stdout\" style=\"contain: paint\"><pre class=\"bai-media-stream bai-media-stream-stdout\">a\n"
+    "b\n"
+    "</pre></div><div class=\"bai-media-item bai-media-text\" id=\"nb-c1-out-1\" data-type=\"text/plain\" style=\"contain: paint\"><pre class=\"bai-media-stream bai-media-stream-text\">1</pre></div></div></div></div></section>\n"
+    "<section class=\"bai-nb-cell bai-nb-code\">\n"
+    "<div class=\"bai-nb-input\"><div class=\"bai-nb-prompt\">In&nbsp;[ ]:</div><div class=\"bai-nb-source bai-media\"><div class=\"highlight\"><pre><span></span>\n"
+    "</pre></div>\n"
+    "</div></div>\n"
+    "</section>\n"
+    "<section class=\"bai-nb-cell bai-nb-raw\">\n"
+    "<div class=\"bai-nb-body\"><div class=\"bai-media\" data-result-id=\"nb-c3\"><div class=\"bai-media-item bai-media-text\" id=\"nb-c3-0\" data-type=\"text/plain\" style=\"contain: paint\"><pre class=\"bai-media-stream bai-media-stream-text\">&lt;i&gt;raw&lt;/i&gt;</pre></div></div></div>\n"
+    "</section>\n"
+    "</article>"
+)
+
+
+def test_a_notebook_page_keeps_its_bytes() -> None:
+    assert str(render(PINNED_NOTEBOOK, name="nb", renderer=Renderer(cache=None))) == PINNED_HTML
