@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
-from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
