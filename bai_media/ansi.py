@@ -433,7 +433,7 @@ class Terminal:
         from_head = max(0, new - len(self.tail))
         head = self.head if from_head <= len(self.head) else self._whole_head()
         parts = _last_html(head, from_head) + _last_html(self.tail, new - from_head)
-        return Markup(self._join(parts))
+        return markup(self._join(parts))
 
     def _whole_head(self) -> list[_Kept]:
         """Every head line: sealed ones are parsed (and then kept as lines) only when shown again."""

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from .contrast import text_colors
 from .sanitize import LINK_REL, WEB_SCHEMES, check_url
 from .sgr import PLAIN, Style
+from .templating import escape_text
 
 _URL = re.compile(r"https?://[^\s<>\"'`\x1b]+")
 _URL_TRAILING = ".,;:!?'\""
@@ -131,7 +132,7 @@ def render_runs(runs: list[tuple[Style, str]]) -> str:
 
 def escaped_runs(runs: list[tuple[Style, str]]) -> Line:
     """A finished line as the terminal keeps it: adjacent runs of one style merged, text escaped."""
-    return tuple(item for style, text in merge_runs(runs) for item in (style_values(style), str(escape(text))))
+    return tuple(item for style, text in merge_runs(runs) for item in (style_values(style), escape_text(text)))
 
 
 def line_runs(line: Line) -> Iterator[tuple[StyleValues, str]]:

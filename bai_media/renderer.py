@@ -162,10 +162,8 @@ class Renderer:
         return render(**context)
 
     def _template(self, name: str) -> Callable[..., Markup]:
-        """The template's render function, compiled on first use."""
-        render = self._compiled.get(name)
-        if render is None:
-            render = self._compiled[name] = self._compile(name)
+        """The template's render function, compiled on its first use (callers look it up first)."""
+        render = self._compiled[name] = self._compile(name)
         return render
 
     def _compile(self, name: str) -> Callable[..., Markup]:

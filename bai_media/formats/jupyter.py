@@ -148,9 +148,8 @@ def merge_streams(outputs: list[Any]) -> list[Any]:
 
     def flush() -> None:
         if run_name is not None:
-            lone = run[0] if len(run) == 1 else None
-            text = (lone[0] if len(lone) == 1 else lone) if lone is not None else [part for parts in run for part in parts]
-            merged.append({"output_type": "stream", "name": run_name, "text": text})
+            parts = run[0] if len(run) == 1 else [part for parts in run for part in parts]
+            merged.append({"output_type": "stream", "name": run_name, "text": parts[0] if len(parts) == 1 else parts})
 
     for output in outputs:
         stream = _stream(output)
